@@ -1,0 +1,457 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"escale/internal/mission"
+)
+
+// Entry is one mission in the catalog.
+type Entry struct {
+	ID     string
+	SHA256 string
+	// Extracted is the record as the extractor read it; Mission is the same
+	// with the corrections applied, what users see and the index holds.
+	Extracted   *mission.Mission
+	Mission     *mission.Mission
+	Corrections []Correction // oldest first
+	// Signature summarises the text for near-duplicate detection (the
+	// service's business: the store keeps it opaque).
+	Signature   []byte
+	DuplicateOf string
+	// Version grows with every change; IndexedVersion is the last version the
+	// index confirmed, so a difference means the index must be told again.
+	Version        int64
+	IndexedVersion int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Correction is one field a person set by hand: it overrides what the
+// extractor read, now and after any re-extraction.
+type Correction struct {
+	Field string          // a record field name: title, destinations, start_date, end_date, year, themes
+	Value json.RawMessage // its JSON value
+	At    time.Time
+	By    string // where it came from: "upload", "api", "web"...
+}
+
+// Record returns the mission as users see it, with the catalog's own fields
+// (id, hash, duplicate) filled in.
+func (e *Entry) Record() *mission.Mission {
+	m := *e.Mission
+	m.MissionID = e.ID
+	m.SHA256 = e.SHA256
+	m.DuplicateOf = e.DuplicateOf
+	m.Normalize()
+	return &m
+}
+
+// Insert adds a new mission and its ingest-log line in one transaction. It
+// returns ErrExists when a mission with the same SHA-256 is already there.
+// The original must have been kept (PutOriginal) before.
+func (s *Store) Insert(ctx context.Context, e *Entry, log LogEntry) error {
+	if e.ID == "" || !validSHA(e.SHA256) || e.Mission == nil || e.Extracted == nil {
+		return fmt.Errorf("store: insert: incomplete entry %q", e.ID)
+	}
+	now := s.now().UTC()
+	e.CreatedAt, e.UpdatedAt = now, now
+	if e.Version == 0 {
+		e.Version = 1
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+	}
+	defer tx.Rollback()
+	var other string
+	err = tx.QueryRowContext(ctx, "SELECT id FROM missions WHERE sha256 = ? OR id = ?", e.SHA256, e.ID).Scan(&other)
+	if err == nil {
+		return fmt.Errorf("store: insert %s: %w (as %s)", e.ID, ErrExists, other)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+	}
+	extracted, record, err := encodeRecords(e)
+	if err != nil {
+		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+	}
+	m := e.Mission
+	_, err = tx.ExecContext(ctx, `INSERT INTO missions
+		(id, sha256, filename, format, size, pages, title, year, start_date, end_date, duplicate_of,
+		 extracted, record, signature, version, indexed_version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.ID, e.SHA256, m.Filename, m.Format, m.Size, m.Pages, m.Title, m.Year, m.StartDate, m.EndDate,
+		nullString(e.DuplicateOf), extracted, record, e.Signature, e.Version, e.IndexedVersion,
+		now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
+	if err != nil {
+		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+	}
+	if err := writeDetails(ctx, tx, e.ID, m); err != nil {
+		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+	}
+	for i := range e.Corrections {
+		if err := insertCorrection(ctx, tx, e.ID, &e.Corrections[i], now); err != nil {
+			return fmt.Errorf("store: insert %s: %w", e.ID, err)
+		}
+	}
+	if log.MissionID == "" {
+		log.MissionID = e.ID
+	}
+	if err := insertLog(ctx, tx, &log, now); err != nil {
+		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Update changes a mission in one transaction: change may edit the entry's
+// Extracted, Mission, Signature and DuplicateOf, and returns corrections to
+// add. The version grows, so the index is told again.
+func (s *Store) Update(ctx context.Context, id string, change func(e *Entry) ([]Correction, error)) (*Entry, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: update %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	e, err := getEntry(ctx, tx, "id", id)
+	if err != nil {
+		return nil, fmt.Errorf("store: update %s: %w", id, err)
+	}
+	added, err := change(e)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	for i := range added {
+		if err := insertCorrection(ctx, tx, id, &added[i], now); err != nil {
+			return nil, fmt.Errorf("store: update %s: %w", id, err)
+		}
+		e.Corrections = append(e.Corrections, added[i])
+	}
+	e.Version++
+	e.UpdatedAt = now
+	if err := rewrite(ctx, tx, e); err != nil {
+		return nil, fmt.Errorf("store: update %s: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: update %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// Deleted is what Delete removed and what it changed on the way.
+type Deleted struct {
+	Entry *Entry
+	// Relinked lists the missions that named the deleted one as their twin
+	// and now name another (or none): the index must be told again.
+	Relinked []string
+}
+
+// Delete removes a mission from the catalog, then its original. Missions
+// flagged as its duplicates are relinked to the oldest of them.
+func (s *Store) Delete(ctx context.Context, id string) (*Deleted, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: delete %s: %w", id, err)
+	}
+	defer tx.Rollback()
+	e, err := getEntry(ctx, tx, "id", id)
+	if err != nil {
+		return nil, fmt.Errorf("store: delete %s: %w", id, err)
+	}
+	twins, err := queryStrings(ctx, tx, "SELECT id FROM missions WHERE duplicate_of = ? ORDER BY created_at, id", id)
+	if err != nil {
+		return nil, fmt.Errorf("store: delete %s: %w", id, err)
+	}
+	now := s.now().UTC().Format(time.RFC3339Nano)
+	// The oldest twin (which the deleted mission's own twin, if any, also
+	// becomes) stands as the original for the others.
+	for i, twin := range twins {
+		var to any
+		if i > 0 {
+			to = twins[0]
+		} else {
+			to = nullString(e.DuplicateOf)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE missions SET duplicate_of = ?, version = version + 1, updated_at = ? WHERE id = ?", to, now, twin); err != nil {
+			return nil, fmt.Errorf("store: delete %s: relink %s: %w", id, twin, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM missions WHERE id = ?", id); err != nil {
+		return nil, fmt.Errorf("store: delete %s: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: delete %s: %w", id, err)
+	}
+	// After the commit: a crash in between leaves an orphan file that
+	// RemoveOrphans takes away, never a mission without its original.
+	if err := s.removeOriginal(e.SHA256); err != nil {
+		return nil, err
+	}
+	return &Deleted{Entry: e, Relinked: twins}, nil
+}
+
+// Get returns the mission with that id.
+func (s *Store) Get(ctx context.Context, id string) (*Entry, error) {
+	e, err := getEntry(ctx, s.db, "id", id)
+	if err != nil {
+		return nil, fmt.Errorf("store: get %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// GetBySHA returns the mission read from the bytes with that SHA-256.
+func (s *Store) GetBySHA(ctx context.Context, sha string) (*Entry, error) {
+	e, err := getEntry(ctx, s.db, "sha256", sha)
+	if err != nil {
+		return nil, fmt.Errorf("store: get by hash %s: %w", sha, err)
+	}
+	return e, nil
+}
+
+// IDs returns the id of every mission, sorted.
+func (s *Store) IDs(ctx context.Context) ([]string, error) {
+	ids, err := queryStrings(ctx, s.db, "SELECT id FROM missions ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: ids: %w", err)
+	}
+	return ids, nil
+}
+
+// Stale returns the ids of the missions whose current version the index has
+// not confirmed.
+func (s *Store) Stale(ctx context.Context) ([]string, error) {
+	ids, err := queryStrings(ctx, s.db, "SELECT id FROM missions WHERE indexed_version <> version ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: stale: %w", err)
+	}
+	return ids, nil
+}
+
+// MarkIndexed records that the index holds version of mission id. A newer
+// version written meanwhile stays stale.
+func (s *Store) MarkIndexed(ctx context.Context, id string, version int64) error {
+	_, err := s.db.ExecContext(ctx, "UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?", version, id, version)
+	if err != nil {
+		return fmt.Errorf("store: mark indexed %s: %w", id, err)
+	}
+	return nil
+}
+
+// MarkAllStale makes every mission stale, before rebuilding the index.
+func (s *Store) MarkAllStale(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, "UPDATE missions SET indexed_version = 0"); err != nil {
+		return fmt.Errorf("store: mark all stale: %w", err)
+	}
+	return nil
+}
+
+// Signature is one mission's text summary, for near-duplicate detection.
+type Signature struct {
+	ID          string
+	DuplicateOf string
+	Signature   []byte
+}
+
+// Signatures returns the signature of every mission, oldest first.
+func (s *Store) Signatures(ctx context.Context) ([]Signature, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, COALESCE(duplicate_of, ''), signature FROM missions WHERE signature IS NOT NULL ORDER BY created_at, id")
+	if err != nil {
+		return nil, fmt.Errorf("store: signatures: %w", err)
+	}
+	defer rows.Close()
+	var out []Signature
+	for rows.Next() {
+		var sg Signature
+		if err := rows.Scan(&sg.ID, &sg.DuplicateOf, &sg.Signature); err != nil {
+			return nil, fmt.Errorf("store: signatures: %w", err)
+		}
+		out = append(out, sg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: signatures: %w", err)
+	}
+	return out, nil
+}
+
+// Count returns how many missions the catalog holds.
+func (s *Store) Count(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM missions").Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count: %w", err)
+	}
+	return n, nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// getEntry loads one mission by id or by sha256 (column is ours, never input).
+func getEntry(ctx context.Context, q querier, column, value string) (*Entry, error) {
+	e := &Entry{}
+	var extracted, record, created, updated string
+	var dup sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT id, sha256, COALESCE(duplicate_of, ''), extracted, record, signature,
+		version, indexed_version, created_at, updated_at FROM missions WHERE `+column+` = ?`, value).
+		Scan(&e.ID, &e.SHA256, &dup, &extracted, &record, &e.Signature, &e.Version, &e.IndexedVersion, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.DuplicateOf = dup.String
+	e.CreatedAt, e.UpdatedAt = parseStamp(created), parseStamp(updated)
+	e.Extracted, e.Mission = &mission.Mission{}, &mission.Mission{}
+	if err := json.Unmarshal([]byte(extracted), e.Extracted); err != nil {
+		return nil, fmt.Errorf("extracted record: %w", err)
+	}
+	if err := json.Unmarshal([]byte(record), e.Mission); err != nil {
+		return nil, fmt.Errorf("record: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, "SELECT field, value, at, by FROM corrections WHERE mission_id = ? ORDER BY id", e.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c Correction
+		var value, at string
+		if err := rows.Scan(&c.Field, &value, &at, &c.By); err != nil {
+			return nil, err
+		}
+		c.Value, c.At = json.RawMessage(value), parseStamp(at)
+		e.Corrections = append(e.Corrections, c)
+	}
+	return e, rows.Err()
+}
+
+// encodeRecords serialises both records without the catalog's own fields,
+// which live in columns.
+func encodeRecords(e *Entry) (extracted, record string, err error) {
+	enc := func(m *mission.Mission) (string, error) {
+		c := *m
+		c.MissionID, c.DuplicateOf = "", ""
+		b, err := json.Marshal(&c)
+		return string(b), err
+	}
+	if extracted, err = enc(e.Extracted); err != nil {
+		return "", "", err
+	}
+	if record, err = enc(e.Mission); err != nil {
+		return "", "", err
+	}
+	return extracted, record, nil
+}
+
+func rewrite(ctx context.Context, tx *sql.Tx, e *Entry) error {
+	extracted, record, err := encodeRecords(e)
+	if err != nil {
+		return err
+	}
+	m := e.Mission
+	_, err = tx.ExecContext(ctx, `UPDATE missions SET filename = ?, format = ?, size = ?, pages = ?, title = ?,
+		year = ?, start_date = ?, end_date = ?, duplicate_of = ?, extracted = ?, record = ?, signature = ?,
+		version = ?, updated_at = ? WHERE id = ?`,
+		m.Filename, m.Format, m.Size, m.Pages, m.Title, m.Year, m.StartDate, m.EndDate, nullString(e.DuplicateOf),
+		extracted, record, e.Signature, e.Version, e.UpdatedAt.Format(time.RFC3339Nano), e.ID)
+	if err != nil {
+		return err
+	}
+	return writeDetails(ctx, tx, e.ID, m)
+}
+
+// writeDetails replaces the rows that break a record down for queries.
+func writeDetails(ctx context.Context, tx *sql.Tx, id string, m *mission.Mission) error {
+	for _, table := range []string{"destinations", "themes", "organizations", "sections", "objectives", "outcomes", "warnings"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE mission_id = ?", id); err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
+	}
+	for i, d := range m.Destinations {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO destinations VALUES (?, ?, ?, ?)", id, i, d.City, d.Country); err != nil {
+			return fmt.Errorf("destinations: %w", err)
+		}
+	}
+	for _, t := range m.Themes {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO themes VALUES (?, ?)", id, t); err != nil {
+			return fmt.Errorf("themes: %w", err)
+		}
+	}
+	for i, o := range m.Organizations {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO organizations VALUES (?, ?, ?)", id, i, o); err != nil {
+			return fmt.Errorf("organizations: %w", err)
+		}
+	}
+	for i, sct := range m.Sections {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?)", id, i, sct.Heading, sct.Kind, sct.Text, sct.Page); err != nil {
+			return fmt.Errorf("sections: %w", err)
+		}
+	}
+	for i, o := range m.Objectives {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO objectives VALUES (?, ?, ?, ?)", id, i, o.Text, o.Page); err != nil {
+			return fmt.Errorf("objectives: %w", err)
+		}
+	}
+	for i, o := range m.Outcomes {
+		themes, _ := json.Marshal(o.Themes)
+		if o.Themes == nil {
+			themes = []byte("[]")
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?, ?)", id, i, o.Category, o.Title, o.Text, o.Page, string(themes)); err != nil {
+			return fmt.Errorf("outcomes: %w", err)
+		}
+	}
+	for i, w := range m.Warnings {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO warnings VALUES (?, ?, ?)", id, i, w); err != nil {
+			return fmt.Errorf("warnings: %w", err)
+		}
+	}
+	return nil
+}
+
+func insertCorrection(ctx context.Context, tx *sql.Tx, id string, c *Correction, now time.Time) error {
+	if c.At.IsZero() {
+		c.At = now
+	}
+	_, err := tx.ExecContext(ctx, "INSERT INTO corrections (mission_id, field, value, at, by) VALUES (?, ?, ?, ?, ?)",
+		id, c.Field, string(c.Value), c.At.UTC().Format(time.RFC3339Nano), c.By)
+	if err != nil {
+		return fmt.Errorf("correction %s: %w", c.Field, err)
+	}
+	return nil
+}
+
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
