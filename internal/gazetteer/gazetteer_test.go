@@ -1,0 +1,112 @@
+package gazetteer
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDefaultCoversCapitalsAndMajorCities(t *testing.T) {
+	g := Default()
+	if g.Len() < 10000 {
+		t.Fatalf("Default().Len() = %d, want at least 10000", g.Len())
+	}
+	capitals := 0
+	for _, c := range g.cities {
+		if c.Capital {
+			capitals++
+		}
+	}
+	if capitals < 180 {
+		t.Errorf("Default() has %d capitals, want at least 180", capitals)
+	}
+	tests := []struct{ name, city, country string }{
+		{"Anvers", "Anvers", "Belgique"},
+		{"Antwerpen", "Anvers", "Belgique"},
+		{"Lisboa", "Lisbonne", "Portugal"},
+		{"lisbonne", "Lisbonne", "Portugal"},
+		{"Hambourg", "Hambourg", "Allemagne"},
+		{"Boston", "Boston", "États-Unis"},
+		{"Londres", "Londres", "Royaume-Uni"},
+		{"Pékin", "Pékin", "Chine"},
+		{"Le Cap", "Le Cap", "Afrique du Sud"},
+		{"Saint-Pétersbourg", "Saint-Pétersbourg", "Russie"},
+		{"Trois Rivieres", "Trois-Rivières", "Canada"},
+		{"Séoul", "Séoul", "Corée du Sud"},
+		{"Valparaíso", "Valparaiso", "Chili"},
+		{"Le Havre", "Le Havre", "France"},
+		{"Gdańsk", "Gdańsk", "Pologne"},
+		{"Ouagadougou", "Ouagadougou", "Burkina Faso"},
+		{"Nouméa", "Nouméa", "Nouvelle-Calédonie"},
+		{"Sept-Îles", "Sept-Îles", "Canada"},
+	}
+	for _, tt := range tests {
+		c, ok := g.City(tt.name)
+		if !ok || c.Name != tt.city || c.Country != tt.country {
+			t.Errorf("City(%q) = %q, %q, %v; want %q, %q", tt.name, c.Name, c.Country, ok, tt.city, tt.country)
+		}
+	}
+}
+
+func TestCountry(t *testing.T) {
+	g := Default()
+	tests := []struct{ name, want string }{
+		{"Belgique", "Belgique"}, {"pays-bas", "Pays-Bas"}, {"Etats-Unis", "États-Unis"},
+		{"Corée du Sud", "Corée du Sud"}, {"Russie", "Russie"}, {"Germany", "Allemagne"},
+		{"Angleterre", "Royaume-Uni"}, {"Sénégal", "Sénégal"}, {"Côte d’Ivoire", "Côte d'Ivoire"},
+	}
+	for _, tt := range tests {
+		c, ok := g.Country(tt.name)
+		if !ok || c.Name != tt.want {
+			t.Errorf("Country(%q) = %q, %v; want %q", tt.name, c.Name, ok, tt.want)
+		}
+	}
+	if c, ok := g.Country("Bordeaux"); ok {
+		t.Errorf("Country(%q) = %q, want none", "Bordeaux", c.Name)
+	}
+}
+
+func TestScan(t *testing.T) {
+	g := Default()
+	text := "Mission à Anvers (Belgique) et à Rotterdam; retour par Trois-Rivières. Les tours de Saint-Jean-sur-Richelieu."
+	var got []string
+	for _, m := range g.Scan(text) {
+		s := m.Text
+		if m.Country != nil {
+			s += "=country"
+		}
+		if len(m.Cities) > 0 {
+			s += "=" + m.Cities[0].Name
+		}
+		got = append(got, s)
+		if text[m.Start:m.End] != m.Text {
+			t.Errorf("Scan mention %q at [%d,%d] = %q", m.Text, m.Start, m.End, text[m.Start:m.End])
+		}
+	}
+	want := "Mission=Mission Anvers=Anvers Belgique=country Rotterdam=Rotterdam Trois-Rivières=Trois-Rivières Saint-Jean-sur-Richelieu=Saint-Jean-sur-Richelieu"
+	if strings.Join(got, " ") != want {
+		t.Errorf("Scan(%q) = %q, want %q", text, strings.Join(got, " "), want)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []string{
+		"city\t1\tX\t\tZZ\t1\t0\t0\t\n",
+		"country\tFR\n",
+		"town\t1\n",
+		"country\tFR\tFrance\t\ncity\tx\tParis\t\tFR\t1\t0\t0\t\n",
+		"country\tFR\tFrance\t\ncity\t1\tParis\t\tFR\tmany\t0\t0\t\n",
+	}
+	for _, in := range tests {
+		if _, err := Load(strings.NewReader(in)); err == nil {
+			t.Errorf("Load(%q) succeeded, want an error", in)
+		}
+	}
+	g, err := Load(strings.NewReader("# mine\ncountry\tFR\tFrance\tFrench Republic\ncity\t1\tVillebrune\tVb\tFR\t12\t1.5\t2.5\tCW\n"))
+	if err != nil {
+		t.Fatalf("Load(valid) = %v", err)
+	}
+	c, ok := g.City("vb")
+	if !ok || c.Name != "Villebrune" || c.Country != "France" || !c.Capital || !c.CommonWord || c.Lat != 1.5 {
+		t.Errorf("City(%q) = %+v, %v", "vb", c, ok)
+	}
+}
