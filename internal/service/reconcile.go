@@ -1,0 +1,180 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"escale/internal/mission"
+	"escale/internal/store"
+)
+
+// Reconciled says what Reconcile did.
+type Reconciled struct {
+	Missions int // in the catalog
+	Indexed  int // put (again) in the index
+	Removed  int // taken out of the index: the catalog no longer has them
+	Orphans  int // originals no mission referred to, deleted
+}
+
+// Reconcile brings the index in step with the catalog: it indexes every
+// mission the index lacks or holds in an older version, removes from the
+// index what the catalog lacks, and deletes originals left by an interrupted
+// ingestion. Run it before accepting requests.
+func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var r Reconciled
+	n, err := s.store.RemoveOrphans(ctx)
+	if err != nil {
+		return r, fmt.Errorf("service: reconcile: %w", err)
+	}
+	r.Orphans = n
+	catalog, err := s.store.IDs(ctx)
+	if err != nil {
+		return r, fmt.Errorf("service: reconcile: %w", err)
+	}
+	r.Missions = len(catalog)
+	inCatalog := make(map[string]bool, len(catalog))
+	for _, id := range catalog {
+		inCatalog[id] = true
+	}
+	indexed, err := s.index.IDs()
+	if err != nil {
+		return r, fmt.Errorf("service: reconcile: index ids: %w", err)
+	}
+	inIndex := make(map[string]bool, len(indexed))
+	for _, id := range indexed {
+		inIndex[id] = true
+		if !inCatalog[id] {
+			if err := s.index.Delete(id); err != nil {
+				return r, fmt.Errorf("service: reconcile: %w", err)
+			}
+			r.Removed++
+		}
+	}
+	stale, err := s.store.Stale(ctx)
+	if err != nil {
+		return r, fmt.Errorf("service: reconcile: %w", err)
+	}
+	todo := map[string]bool{}
+	for _, id := range stale {
+		todo[id] = true
+	}
+	for _, id := range catalog {
+		if !inIndex[id] {
+			todo[id] = true
+		}
+	}
+	for _, id := range catalog { // catalog order: stable and sorted
+		if !todo[id] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
+		e, err := s.store.Get(ctx, id)
+		if err != nil {
+			return r, fmt.Errorf("service: reconcile: %w", err)
+		}
+		if err := s.indexEntry(ctx, e); err != nil {
+			return r, fmt.Errorf("service: reconcile: %w", err)
+		}
+		r.Indexed++
+	}
+	if r.Indexed+r.Removed+r.Orphans > 0 {
+		s.log.Info("index reconciled", "missions", r.Missions, "indexed", r.Indexed, "removed", r.Removed, "orphans", r.Orphans)
+	}
+	return r, nil
+}
+
+// Reindexed says what Reindex did.
+type Reindexed struct {
+	Missions  int
+	Extracted int      // read again from their originals
+	Kept      []string // re-extraction failed: the previous record was kept
+}
+
+// Reindex puts every mission in the index again (into a fresh index after a
+// mapping change). With reextract, each original is read again by the
+// current extractor first; people's corrections are applied on top again.
+// progress, when not nil, is called after each mission.
+func (s *Service) Reindex(ctx context.Context, reextract bool, progress func(done, total int)) (Reindexed, error) {
+	var r Reindexed
+	ids, err := s.store.IDs(ctx)
+	if err != nil {
+		return r, fmt.Errorf("service: reindex: %w", err)
+	}
+	r.Missions = len(ids)
+	if err := s.store.MarkAllStale(ctx); err != nil {
+		return r, fmt.Errorf("service: reindex: %w", err)
+	}
+	for i, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
+		if reextract {
+			ok, err := s.reextract(ctx, id)
+			if err != nil {
+				return r, err
+			}
+			if ok {
+				r.Extracted++
+			} else {
+				r.Kept = append(r.Kept, id)
+			}
+		}
+		if progress != nil {
+			progress(i+1, len(ids))
+		}
+	}
+	if _, err := s.Reconcile(ctx); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// reextract reads a mission's original again. It reports false when the
+// extractor now refuses the file: the previous record stays.
+func (s *Service) reextract(ctx context.Context, id string) (bool, error) {
+	e, err := s.store.Get(ctx, id)
+	if err != nil {
+		return false, fmt.Errorf("service: reextract %s: %w", id, err)
+	}
+	data, err := s.store.ReadOriginal(e.SHA256)
+	if err != nil {
+		return false, fmt.Errorf("service: reextract %s: %w", id, err)
+	}
+	m, err := s.ex.Extract(ctx, data, e.Extracted.Filename)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		code := "internal"
+		if r, ok := mission.RefusalOf(err); ok {
+			code = r.Code
+		}
+		s.log.Warn("re-extraction failed, previous record kept", "mission_id", id, "code", code, "err", err)
+		return false, nil
+	}
+	sig := signature(shingles(m.Text))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, err = s.store.Update(ctx, id, func(e *store.Entry) ([]store.Correction, error) {
+		m.MissionID, m.Filename, m.SHA256, m.Size = e.ID, e.Extracted.Filename, e.SHA256, e.Extracted.Size
+		m.DuplicateOf = ""
+		m.Normalize()
+		e.Extracted = m
+		e.Signature = sig
+		e.Mission = Apply(m, e.Corrections, s.cfg.CountryOf)
+		return nil, nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("service: reextract %s: %w", id, err)
+	}
+	for i := range s.sigs {
+		if s.sigs[i].ID == id {
+			s.sigs[i].Signature = sig
+		}
+	}
+	return true, nil
+}
