@@ -1,0 +1,104 @@
+package taxonomy
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestDefaultHasContractThemes(t *testing.T) {
+	want := []string{"culture", "ville-port", "climat-environnement", "urbanisme", "mobilite", "tourisme",
+		"economie-innovation", "relations-internationales", "francophonie", "gouvernance", "savoir-education",
+		"numerique", "sport-loisirs"}
+	tx := Default()
+	var got []string
+	for _, th := range tx.Themes {
+		got = append(got, th.ID)
+		if th.Label == "" || len(th.Terms) < 10 {
+			t.Errorf("Default() theme %s: label %q, %d terms; want a label and at least 10 terms", th.ID, th.Label, len(th.Terms))
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Default() themes = %v, want %v", got, want)
+	}
+	if tx.UnitThreshold <= 0 {
+		t.Errorf("Default().UnitThreshold = %v, want > 0", tx.UnitThreshold)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	tx := Default()
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Visiter le nouveau musée d’art contemporain et rencontrer les responsables du festival de théâtre.", []string{"culture"}},
+		{"Observer la réhabilitation des anciens bassins portuaires et l’interface ville-port du Havre.", []string{"ville-port"}},
+		{"Étudier le réseau de tramway, les pistes cyclables et l’électrification des autobus.", []string{"mobilite"}},
+		{"Présenter les mesures d’adaptation aux changements climatiques contre les inondations et les îlots de chaleur.", []string{"climat-environnement"}},
+		{"Rencontrer des jeunes pousses et des investisseurs de l’écosystème d’innovation local.", []string{"economie-innovation"}},
+		{"Participer au sommet de l’Organisation internationale de la Francophonie et de l’AIMF.", []string{"francophonie"}},
+		{"Échanger sur la participation citoyenne et la gouvernance des finances publiques municipales.", []string{"gouvernance"}},
+		{"Conclure une entente d’échanges étudiants entre les universités et des stages de recherche.", []string{"savoir-education"}},
+		{"Découvrir la plateforme de données ouvertes et les capteurs de la ville intelligente.", []string{"numerique"}},
+		{"Visiter le stade olympique et les installations sportives en vue des grands événements sportifs.", []string{"sport-loisirs"}},
+		{"Promouvoir la destination auprès des voyagistes et des agences de voyages pour attirer les touristes.", []string{"tourisme"}},
+		// A passing mention is not enough.
+		{"La délégation a pris le métro pour se rendre à la réunion.", nil},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got := tx.Classify(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("Classify(%q) = %v, want %v (scores %v)", tt.text, got, tt.want, tx.Score(tt.text))
+		}
+	}
+}
+
+func TestScoreCountsLongestTermOnce(t *testing.T) {
+	tx, err := Load(strings.NewReader("theme a A\n3 patrimoine mondial\n2 patrimoin*\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text string
+		want float64
+	}{
+		{"le patrimoine mondial", 3},
+		{"le Patrimoine et les patrimoines", 4},
+		{"patrimoine patrimoine patrimoine", 4}, // a term counts at most twice
+		{"PATRIMOINE MONDIAL, patrimoines", 5},
+	}
+	for _, tt := range tests {
+		if got := tx.Score(tt.text)[0]; got != tt.want {
+			t.Errorf("Score(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestLoad(t *testing.T) {
+	bad := []string{
+		"",
+		"# nothing\n",
+		"3 culture\n",
+		"theme\n",
+		"theme a A\ntheme a B\n",
+		"theme a A\nheavy culture\n",
+		"setting unit-threshold x\ntheme a A\n",
+		"setting colour 3\ntheme a A\n",
+	}
+	for _, in := range bad {
+		if _, err := Load(strings.NewReader(in)); err == nil {
+			t.Errorf("Load(%q) succeeded, want an error", in)
+		}
+	}
+	tx, err := Load(strings.NewReader("setting unit-threshold 2\ntheme jardins Jardins # mine\n2 jardin*, potager*\n1 fleur\n"))
+	if err != nil {
+		t.Fatalf("Load(valid) = %v", err)
+	}
+	if got := tx.Classify("Visite des Jardins potagers"); !slices.Equal(got, []string{"jardins"}) {
+		t.Errorf("Classify with a loaded taxonomy = %v, want [jardins]", got)
+	}
+	if !tx.Has("jardins") || tx.Has("culture") {
+		t.Errorf("Has: jardins %v, culture %v; want true, false", tx.Has("jardins"), tx.Has("culture"))
+	}
+}
