@@ -1,0 +1,89 @@
+package meta
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"testing"
+
+	"escale/internal/layout"
+	"escale/internal/mission"
+	"escale/internal/score"
+)
+
+var verbose = flag.Bool("meta.verbose", false, "print each report's metadata against its truth")
+
+// fromTruth builds the record the structure engineer's extractor should
+// produce from an annotated report, so that metadata extraction can be
+// measured on its own.
+func fromTruth(t score.Truth) *mission.Mission {
+	m := &mission.Mission{Filename: t.File, Title: t.Title, Text: t.Text}
+	for _, o := range t.Objectives {
+		m.Objectives = append(m.Objectives, mission.Objective{Text: o, Page: 1})
+	}
+	for _, o := range t.Outcomes {
+		m.Outcomes = append(m.Outcomes, mission.Outcome{Category: o.Category, Title: o.Title, Text: o.Text, Page: 1})
+	}
+	return m
+}
+
+// sources are what the PDF reader sees besides the text (creation date,
+// running headers), recorded in testdata/sources.json for each report.
+func sources(t *testing.T) map[string]Source {
+	b, err := os.ReadFile("testdata/sources.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]struct {
+		Created string   `json:"created"`
+		Headers []string `json:"headers"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]Source{}
+	for id, r := range raw {
+		out[id] = Source{Headers: r.Headers, Info: layout.Info{Created: r.Created}}
+	}
+	return out
+}
+
+func TestFillOnVisibleCorpus(t *testing.T) {
+	truths, err := score.LoadTruth("../../testdata/corpus/visible")
+	if err != nil || len(truths) == 0 {
+		t.Fatalf("LoadTruth: %d reports, %v", len(truths), err)
+	}
+	srcs := sources(t)
+	k := DefaultKnowledge()
+	var sum score.Summary
+	for _, tr := range truths {
+		m := fromTruth(tr)
+		Fill(m, srcs[tr.ID], k)
+		d := score.Compare(tr, m)
+		sum.Add(d)
+		if *verbose || d.Year.OK != d.Year.N || d.Start.OK != 1 || d.End.OK != 1 || d.City.TP != d.City.True || d.City.Pred != d.City.TP {
+			t.Logf("%s: year %v want %v; dates %v..%v want %v..%v; places %v want %v; themes %v want %v",
+				tr.ID, deref(m.Year), deref(tr.Year), deref(m.StartDate), deref(m.EndDate), deref(tr.StartDate), deref(tr.EndDate),
+				m.Destinations, tr.Destinations, m.Themes, tr.Themes)
+		}
+	}
+	got := sum.Metrics()
+	for _, c := range []struct {
+		name string
+		min  float64
+	}{
+		{"year_acc", 1.0}, {"dates_acc", 0.90}, {"city_f1", 0.90}, {"country_f1", 0.90}, {"themes_f1", 0.75},
+	} {
+		t.Logf("%s = %.3f", c.name, got[c.name])
+		if got[c.name] < c.min {
+			t.Errorf("Fill on the visible corpus: %s = %.3f, want at least %.2f", c.name, got[c.name], c.min)
+		}
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
