@@ -42,9 +42,7 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 	if err != nil {
 		return r, fmt.Errorf("service: reconcile: index ids: %w", err)
 	}
-	inIndex := make(map[string]bool, len(indexed))
-	for _, id := range indexed {
-		inIndex[id] = true
+	for id := range indexed {
 		if !inCatalog[id] {
 			if err := s.index.Delete(id); err != nil {
 				return r, fmt.Errorf("service: reconcile: %w", err)
@@ -61,12 +59,12 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 		todo[id] = true
 	}
 	for _, id := range catalog {
-		if !inIndex[id] {
+		if _, ok := indexed[id]; !ok {
 			todo[id] = true
 		}
 	}
 	for _, id := range catalog { // catalog order: stable and sorted
-		if !todo[id] {
+		if !todo[id] && s.cfg.Fingerprint == nil {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -75,6 +73,12 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 		e, err := s.store.Get(ctx, id)
 		if err != nil {
 			return r, fmt.Errorf("service: reconcile: %w", err)
+		}
+		if !todo[id] {
+			fp, err := s.cfg.Fingerprint(e.Record())
+			if err != nil || fp == indexed[id] {
+				continue
+			}
 		}
 		if err := s.indexEntry(ctx, e); err != nil {
 			return r, fmt.Errorf("service: reconcile: %w", err)

@@ -37,8 +37,9 @@ type Index interface {
 	Put(m *mission.Mission) error
 	// Delete removes a mission; a missing one is not an error.
 	Delete(id string) error
-	// IDs lists the missions the index holds.
-	IDs() ([]string, error)
+	// IDs lists the missions the index holds, each with the fingerprint of
+	// the record indexed under it.
+	IDs() (map[string]string, error)
 }
 
 // ErrBusy means the extraction queue is full: the client should retry later.
@@ -54,7 +55,11 @@ type Config struct {
 	// CountryOf names the country of a city, to complete corrections that
 	// give only a city; nil leaves it empty.
 	CountryOf func(city string) string
-	Logger    *slog.Logger
+	// Fingerprint, when set, is what the index's IDs reports for a record
+	// once indexed: Reconcile then checks every mission's, not only those
+	// the catalog knows to be stale.
+	Fingerprint func(m *mission.Mission) (string, error)
+	Logger      *slog.Logger
 }
 
 // Service ingests, corrects, deletes and reindexes missions. It is safe for

@@ -80,15 +80,23 @@ func (f *fakeIndex) Delete(id string) error {
 	return nil
 }
 
-func (f *fakeIndex) IDs() ([]string, error) {
+func (f *fakeIndex) IDs() (map[string]string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var ids []string
-	for id := range f.docs {
-		ids = append(ids, id)
+	ids := map[string]string{}
+	for id, m := range f.docs {
+		ids[id] = fakeFingerprint(m)
 	}
-	slices.Sort(ids)
 	return ids, nil
+}
+
+func fakeFingerprint(m *mission.Mission) string { return deref(m.Title) }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func (f *fakeIndex) get(id string) *mission.Mission {
@@ -304,7 +312,10 @@ func TestReconcile(t *testing.T) {
 		t.Errorf("Reconcile = %+v, want 2 indexed, 1 removed, 2 missions", r)
 	}
 	ids, _ := f.idx.IDs()
-	if !slices.Equal(ids, []string{a.Mission.MissionID, b.Mission.MissionID}) && !slices.Equal(ids, []string{b.Mission.MissionID, a.Mission.MissionID}) {
+	if _, ok := ids[a.Mission.MissionID]; !ok || len(ids) != 2 {
+		t.Errorf("index ids after Reconcile = %v, want a and b", ids)
+	}
+	if _, ok := ids[b.Mission.MissionID]; !ok {
 		t.Errorf("index ids after Reconcile = %v, want a and b", ids)
 	}
 	if *f.idx.get(a.Mission.MissionID).Title != "Corrigé" {
@@ -312,6 +323,20 @@ func TestReconcile(t *testing.T) {
 	}
 	if r, _ := f.svc.Reconcile(context.Background()); r.Indexed+r.Removed != 0 {
 		t.Errorf("second Reconcile = %+v, want nothing to do", r)
+	}
+}
+
+func TestReconcileByFingerprint(t *testing.T) {
+	f := newFixture(t, Config{Fingerprint: func(m *mission.Mission) (string, error) { return fakeFingerprint(m), nil }})
+	a := f.ingest(t, "a.txt", report)
+	// The index holds an older record although the catalog thinks it current.
+	f.idx.docs[a.Mission.MissionID] = &mission.Mission{MissionID: a.Mission.MissionID, Title: mission.Ptr("ancien")}
+	r, err := f.svc.Reconcile(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Indexed != 1 || *f.idx.get(a.Mission.MissionID).Title != "Mission à Lisbonne" {
+		t.Errorf("Reconcile = %+v, title %q, want the current record indexed again", r, *f.idx.get(a.Mission.MissionID).Title)
 	}
 }
 

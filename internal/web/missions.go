@@ -1,0 +1,235 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"escale/internal/mission"
+	"escale/internal/service"
+)
+
+// Limits on an upload's metadata fields.
+const (
+	maxFormFields = 200
+	maxFieldBytes = 8 << 10
+)
+
+// uploadDocument is POST /api/v1/documents: a multipart form with the file
+// in "file" and optional corrections (title, year, start_date, end_date,
+// repeatable city, country, theme). 201 for a new mission, 200 when the same
+// bytes were there already.
+func (s *Server) uploadDocument(c *gin.Context) {
+	up, err := s.readUpload(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := s.missions.Ingest(c.Request.Context(), *up)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/missions/"+url.PathEscape(res.Mission.MissionID))
+	status := http.StatusOK
+	if res.Created {
+		status = http.StatusCreated
+	}
+	c.JSON(status, res.Mission)
+}
+
+// readUpload streams the multipart form, holding the file in memory up to
+// the size limit: no temporary files, and a file over the limit is refused
+// as soon as its bytes pass it.
+func (s *Server) readUpload(c *gin.Context) (*service.Upload, error) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxUpload+formOverhead)
+	mediaType, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if err != nil || mediaType != "multipart/form-data" {
+		return nil, errBadForm
+	}
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		return nil, errBadForm
+	}
+	up := &service.Upload{Source: "api"}
+	form := url.Values{}
+	gotFile := false
+	for fields := 0; ; fields++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, formError(err)
+		}
+		if fields > maxFormFields {
+			part.Close()
+			return nil, errBadForm
+		}
+		name := part.FormName()
+		switch {
+		case name == "file" && !gotFile:
+			data, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxUpload+1))
+			if err != nil {
+				return nil, formError(err)
+			}
+			if int64(len(data)) > s.cfg.MaxUpload {
+				return nil, mission.Refuse(mission.ErrTooLarge, "upload over %d bytes", s.cfg.MaxUpload)
+			}
+			up.Data, up.Filename, gotFile = data, part.FileName(), true
+		case name != "" && name != "file":
+			var b bytes.Buffer
+			n, err := io.Copy(&b, io.LimitReader(part, maxFieldBytes+1))
+			if err != nil {
+				return nil, formError(err)
+			}
+			if n > maxFieldBytes {
+				return nil, &service.InvalidError{Field: name, Message: "Le champ « " + clip(name) + " » est trop long."}
+			}
+			form.Add(name, b.String())
+		}
+		part.Close()
+	}
+	if !gotFile {
+		return nil, errNoFile
+	}
+	cs, err := service.FormCorrections(form, s.missions.ValidTheme)
+	if err != nil {
+		return nil, err
+	}
+	up.Corrections = cs
+	return up, nil
+}
+
+func formError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return err
+	}
+	if errors.Is(err, multipart.ErrMessageTooLarge) {
+		return mission.Refuse(mission.ErrTooLarge, "%v", err)
+	}
+	return errBadForm
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40]
+	}
+	return s
+}
+
+// getMission is GET /api/v1/missions/{id}.
+func (s *Server) getMission(c *gin.Context) {
+	m, err := s.missions.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+// getFile is GET /api/v1/missions/{id}/file: the original bytes under their
+// original name. PDFs open in the browser (so that #page=N works), anything
+// else downloads; ?download=1 always downloads.
+func (s *Server) getFile(c *gin.Context) {
+	f, m, err := s.missions.Original(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	disposition, ctype := "attachment", "application/octet-stream"
+	switch m.Format {
+	case mission.FormatPDF:
+		ctype = "application/pdf"
+		if c.Query("download") == "" {
+			disposition = "inline"
+		}
+	case mission.FormatText:
+		ctype = "text/plain"
+	case mission.FormatMarkdown:
+		ctype = "text/markdown"
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Disposition", contentDisposition(disposition, m.Filename))
+	// Nothing in a stored file may run as our origin; the browser's PDF
+	// viewer refuses sandboxed documents, and a PDF's own scripts it ignores.
+	if ctype == "application/pdf" {
+		h.Set("Content-Security-Policy", "frame-ancestors 'self'")
+	} else {
+		h.Set("Content-Security-Policy", "sandbox; frame-ancestors 'self'")
+	}
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Cache-Control", "private, max-age=3600")
+	http.ServeContent(c.Writer, c.Request, "", info.ModTime(), f)
+}
+
+// contentDisposition writes a Content-Disposition whose file name cannot
+// break the header: an ASCII fallback plus the UTF-8 name (RFC 6266).
+func contentDisposition(kind, name string) string {
+	ascii := strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' {
+			return '_'
+		}
+		return r
+	}, name)
+	v := mime.FormatMediaType(kind, map[string]string{"filename": ascii})
+	if ascii != name {
+		v += "; filename*=UTF-8''" + url.PathEscape(name)
+	}
+	if v == "" {
+		return kind
+	}
+	return v
+}
+
+// patchMission is PATCH /api/v1/missions/{id}: a JSON merge patch of title,
+// destinations, start_date, end_date, year and themes.
+func (s *Server) patchMission(c *gin.Context) {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		mt, _, _ := mime.ParseMediaType(ct)
+		if mt != "application/merge-patch+json" && mt != "application/json" {
+			s.fail(c, errBadPatch)
+			return
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, 64<<10))
+	if err != nil {
+		s.fail(c, &service.InvalidError{Field: "body", Message: "La correction est trop longue ou illisible."})
+		return
+	}
+	cs, err := service.ParsePatch(body, s.missions.ValidTheme)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	m, err := s.missions.Correct(c.Request.Context(), c.Param("id"), cs, "api")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+// deleteMission is DELETE /api/v1/missions/{id}: gone from index and store.
+func (s *Server) deleteMission(c *gin.Context) {
+	if err := s.missions.Delete(c.Request.Context(), c.Param("id")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

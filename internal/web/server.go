@@ -1,0 +1,168 @@
+// Package web is Escale's HTTP face: the JSON API (/api/v1/...) and, beside
+// it, the pages staff use (templates/). Gin lives only here. Handlers parse
+// their input, call one function of the service or the index, and render;
+// one function (fail) decides what an error looks like to the client.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"escale/index"
+	"escale/internal/mission"
+	"escale/internal/service"
+)
+
+// Missions is what the API asks of the service. *service.Service implements it.
+type Missions interface {
+	Ingest(ctx context.Context, up service.Upload) (*service.Result, error)
+	Get(ctx context.Context, id string) (*mission.Mission, error)
+	Original(ctx context.Context, id string) (*os.File, *mission.Mission, error)
+	Correct(ctx context.Context, id string, cs service.Corrections, by string) (*mission.Mission, error)
+	Delete(ctx context.Context, id string) error
+	ValidTheme(id string) bool
+}
+
+// Searcher is what the API asks of the index. *index.Index implements it.
+type Searcher interface {
+	Search(ctx context.Context, q index.Query) (*index.Result, error)
+}
+
+// Config is what the server needs besides its parts.
+type Config struct {
+	// Token, when set, is the bearer token every write must carry.
+	Token string
+	// ProtectReads makes reads need the token too.
+	ProtectReads bool
+	// MaxUpload is the largest file accepted, in bytes.
+	MaxUpload int64
+	// RetryAfter is what a client is told to wait when the queue is full.
+	RetryAfter time.Duration
+	Logger     *slog.Logger
+}
+
+// Server routes HTTP requests to the service and the index.
+type Server struct {
+	missions Missions
+	search   Searcher
+	cfg      Config
+	log      *slog.Logger
+	engine   *gin.Engine
+}
+
+// Defaults.
+const (
+	DefaultMaxUpload  = 50 << 20
+	defaultRetryAfter = 5 * time.Second
+	// formOverhead is what an upload may carry beyond its file: the
+	// multipart framing and the metadata fields.
+	formOverhead = 1 << 20
+)
+
+// New returns the server's handler.
+func New(missions Missions, search Searcher, cfg Config) *Server {
+	if cfg.MaxUpload <= 0 {
+		cfg.MaxUpload = DefaultMaxUpload
+	}
+	if cfg.RetryAfter <= 0 {
+		cfg.RetryAfter = defaultRetryAfter
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{missions: missions, search: search, cfg: cfg, log: cfg.Logger}
+	e := gin.New()
+	e.SetTrustedProxies(nil) // client addresses are the peers', not a header's
+	e.HandleMethodNotAllowed = true
+	e.Use(s.accessLog, s.recover, securityHeaders)
+	e.NoRoute(func(c *gin.Context) { s.fail(c, errNoRoute) })
+	e.NoMethod(func(c *gin.Context) { s.fail(c, errNoMethod) })
+	s.routes(e)
+	s.engine = e
+	return s
+}
+
+// routes lists every route of the server, in one place.
+func (s *Server) routes(e *gin.Engine) {
+	read, write := s.auth(s.cfg.ProtectReads), s.auth(true)
+	api := e.Group("/api/v1")
+	api.GET("/health", s.health)
+
+	api.POST("/documents", write, s.uploadDocument)
+	api.GET("/missions/:id", read, s.getMission)
+	api.GET("/missions/:id/file", read, s.getFile)
+	api.PATCH("/missions/:id", write, s.patchMission)
+	api.DELETE("/missions/:id", write, s.deleteMission)
+
+	api.GET("/search", read, s.searchMissions)
+	api.GET("/search.csv", read, s.searchCSV)
+}
+
+// ServeHTTP makes the Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// NewHTTPServer wraps a handler in an http.Server with timeouts fit for
+// uploads of up to a few tens of megabytes and extractions of tens of seconds.
+func NewHTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+func (s *Server) health(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// accessLog logs one line per request: never the query string's secrets
+// (there are none: the token travels in a header) nor any header.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Info("http",
+		"method", c.Request.Method,
+		"path", c.Request.URL.Path,
+		"status", c.Writer.Status(),
+		"bytes", c.Writer.Size(),
+		"duration_ms", float64(time.Since(start).Microseconds())/1000,
+		"remote", c.ClientIP())
+}
+
+// recover turns a panic into a 500 with the usual error body; the stack goes
+// to the log, never to the client.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic", "path", c.Request.URL.Path, "panic", v, "stack", string(stack()))
+			if !c.Writer.Written() {
+				s.fail(c, errPanic)
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+func securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	c.Next()
+}
