@@ -287,13 +287,15 @@ func safeDecode(enc pdf.TextEncoding, raw string) (s string) {
 
 var cp1252 = charmap.Windows1252
 
+var ligatures = [...]string{"ff", "fi", "fl", "ffi", "ffl", "ſt", "st"}
+
 // cleanText drops what is not text (controls, U+FFFD) and maps the C1
 // controls some fonts decode to into the Windows-1252 characters they stand
 // for (0x92 is ’).
 func cleanText(s string) string {
 	ok := true
 	for _, r := range s {
-		if r < 0x20 || r >= 0x7f && r < 0xa0 || r == unicode.ReplacementChar {
+		if r < 0x20 || r >= 0x7f && r < 0xa0 || r == unicode.ReplacementChar || r >= 0xfb00 && r <= 0xfb06 {
 			ok = false
 			break
 		}
@@ -310,6 +312,8 @@ func cleanText(s string) string {
 			}
 		case r == '\t':
 			b.WriteRune(' ')
+		case r >= 0xfb00 && r <= 0xfb06: // ligatures, expanded
+			b.WriteString(ligatures[r-0xfb00])
 		case r < 0x20 || r == 0x7f || r == unicode.ReplacementChar:
 		default:
 			b.WriteRune(r)

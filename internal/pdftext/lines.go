@@ -183,10 +183,67 @@ func rotatedRuns(gs []glyph) []*fragment {
 	return out
 }
 
-// order puts fragments in reading order: the page is cut recursively along
-// the widest band of white space, across the page (between blocks) or down
-// it (a gutter between columns, when both sides hold real text columns);
-// inside a block that cannot be cut, fragments are read line by line.
+// block is a group of fragments stacked line after line with overlapping
+// extents: a paragraph, a table cell, a list item's text.
+type block struct {
+	frags               []*fragment
+	x0, x1, top, bottom float64
+}
+
+func (b *block) add(f *fragment) {
+	if len(b.frags) == 0 {
+		b.x0, b.x1, b.top, b.bottom = f.x0, f.x1, f.top(), f.bottom()
+	}
+	b.frags = append(b.frags, f)
+	b.x0, b.x1 = math.Min(b.x0, f.x0), math.Max(b.x1, f.x1)
+	b.top, b.bottom = math.Min(b.top, f.top()), math.Max(b.bottom, f.bottom())
+}
+
+// Blocks join fragments drawn one after the other whose baselines are at
+// most blockLeading font sizes apart (single-spaced lines, not the space
+// between paragraphs) and whose extents overlap. Drawing order is what
+// tells a table cell's wrapped lines (drawn in a row) from a column of
+// one-line cells (drawn across the rows).
+const blockLeading = 1.35
+
+// blocks groups fragments, in drawing order, into blocks.
+func blocks(frags []*fragment) []*block {
+	var out []*block
+	var cur *block
+	var prev *fragment
+	for _, f := range frags {
+		if cur != nil && continues(prev, f) {
+			cur.add(f)
+		} else {
+			cur = &block{}
+			cur.add(f)
+			out = append(out, cur)
+		}
+		prev = f
+	}
+	return out
+}
+
+// continues reports whether b is the line after a in one block.
+func continues(a, b *fragment) bool {
+	size := math.Min(a.size, b.size)
+	if math.Max(a.size, b.size) > 1.3*size {
+		return false
+	}
+	d := b.base - a.base
+	if d <= lineShift*size || d > blockLeading*size {
+		return false
+	}
+	return math.Min(a.x1, b.x1)-math.Max(a.x0, b.x0) > 0
+}
+
+// order puts fragments in reading order. Fragments are grouped into blocks
+// and the page is cut recursively along bands of white space: first across
+// the page where a full-width block borders the band (a title above
+// columns), then down a gutter with real columns on both sides, then across
+// between any blocks (list items, table rows), then down between any blocks
+// (a list number and its text, table cells). A block that cannot be cut is
+// read line by line.
 func order(frags []*fragment) []*fragment {
 	if len(frags) < 2 {
 		return frags
@@ -198,113 +255,144 @@ func order(frags []*fragment) []*fragment {
 	slices.Sort(sizes)
 	body := sizes[len(sizes)/2]
 	var out []*fragment
-	xycut(frags, body, 0, &out)
+	xycut(blocks(frags), body, 0, &out)
 	return out
 }
 
-const maxCutDepth = 64
+const maxCutDepth = 200
 
-func xycut(frags []*fragment, body float64, depth int, out *[]*fragment) {
-	if len(frags) < 2 || depth > maxCutDepth {
-		*out = append(*out, readLines(frags, body)...)
+func xycut(bs []*block, body float64, depth int, out *[]*fragment) {
+	if len(bs) < 2 || depth > maxCutDepth {
+		*out = append(*out, readLines(bs)...)
 		return
 	}
-	hy, hgap := horizontalCut(frags)
-	vx, vgap := verticalCut(frags, body)
+	hy, hgap, hstrong := horizontalCut(bs)
+	vx, vgap, vstrong := verticalCut(bs, body)
 	switch {
-	case vgap > 0 && vgap >= hgap:
-		var left, right []*fragment
-		for _, f := range frags {
-			if f.x1 <= vx {
-				left = append(left, f)
-			} else {
-				right = append(right, f)
-			}
-		}
-		xycut(left, body, depth+1, out)
-		xycut(right, body, depth+1, out)
+	case hstrong > 0:
+		splitY(bs, hy, body, depth, out)
+	case vstrong > 0:
+		splitX(bs, vstrong, body, depth, out)
 	case hgap > 0:
-		var top, bottom []*fragment
-		for _, f := range frags {
-			if f.bottom() <= hy {
-				top = append(top, f)
-			} else {
-				bottom = append(bottom, f)
+		splitY(bs, hy, body, depth, out)
+	case vgap > 0:
+		splitX(bs, vx, body, depth, out)
+	default:
+		*out = append(*out, readLines(bs)...)
+	}
+}
+
+func splitY(bs []*block, y, body float64, depth int, out *[]*fragment) {
+	var top, bottom []*block
+	for _, b := range bs {
+		if b.bottom <= y {
+			top = append(top, b)
+		} else {
+			bottom = append(bottom, b)
+		}
+	}
+	xycut(top, body, depth+1, out)
+	xycut(bottom, body, depth+1, out)
+}
+
+func splitX(bs []*block, x, body float64, depth int, out *[]*fragment) {
+	var left, right []*block
+	for _, b := range bs {
+		if b.x1 <= x {
+			left = append(left, b)
+		} else {
+			right = append(right, b)
+		}
+	}
+	xycut(left, body, depth+1, out)
+	xycut(right, body, depth+1, out)
+}
+
+// horizontalCut finds the widest white band across all blocks and returns
+// a y inside it and its height; strong is set (to that y) when a block
+// next to the band spans most of the region, as a title or a full-width
+// paragraph does.
+func horizontalCut(bs []*block) (y, gap, strong float64) {
+	idx := slices.Clone(bs)
+	sort.Slice(idx, func(i, j int) bool { return idx[i].top < idx[j].top })
+	minX, maxX := math.Inf(1), math.Inf(-1)
+	for _, b := range bs {
+		minX, maxX = math.Min(minX, b.x0), math.Max(maxX, b.x1)
+	}
+	wide := 0.6 * (maxX - minX)
+	strongGap := 0.0
+	reach := idx[0].bottom
+	var last *block = idx[0]
+	for _, b := range idx[1:] {
+		if g := b.top - reach; g > 0 {
+			mid := reach + g/2
+			if g > gap {
+				gap, y = g, mid
+			}
+			if (last.x1-last.x0 >= wide || b.x1-b.x0 >= wide) && g > strongGap {
+				strongGap, strong = g, mid
 			}
 		}
-		xycut(top, body, depth+1, out)
-		xycut(bottom, body, depth+1, out)
-	default:
-		*out = append(*out, readLines(frags, body)...)
-	}
-}
-
-// horizontalCut finds the widest white band across all fragments and
-// returns a y inside it and its height.
-func horizontalCut(frags []*fragment) (float64, float64) {
-	idx := make([]*fragment, len(frags))
-	copy(idx, frags)
-	sort.Slice(idx, func(i, j int) bool { return idx[i].top() < idx[j].top() })
-	bestY, bestGap := 0.0, 0.0
-	reach := idx[0].bottom()
-	for _, f := range idx[1:] {
-		if gap := f.top() - reach; gap > bestGap {
-			bestGap, bestY = gap, reach+gap/2
+		if b.bottom > reach {
+			reach, last = b.bottom, b
 		}
-		reach = math.Max(reach, f.bottom())
 	}
-	return bestY, bestGap
+	return y, gap, strong
 }
 
-// verticalCut finds the widest gutter: an x band no fragment crosses, with
-// enough text on each side to be columns rather than a list's numbers or a
-// table's short cells. It returns an x inside it and its width, 0 when none.
-func verticalCut(frags []*fragment, body float64) (float64, float64) {
-	idx := make([]*fragment, len(frags))
-	copy(idx, frags)
+// verticalCut finds the widest gutter: an x band no block crosses. strong
+// is set (to an x in it) for the widest gutter with columns of text on
+// both sides.
+func verticalCut(bs []*block, body float64) (x, gap, strong float64) {
+	idx := slices.Clone(bs)
 	sort.Slice(idx, func(i, j int) bool { return idx[i].x0 < idx[j].x0 })
 	minX, maxX := idx[0].x0, idx[0].x1
-	for _, f := range idx {
-		maxX = math.Max(maxX, f.x1)
+	for _, b := range idx {
+		maxX = math.Max(maxX, b.x1)
 	}
 	width := maxX - minX
-	bestX, bestGap := 0.0, 0.0
+	strongGap := 0.0
 	reach := idx[0].x1
-	for i, f := range idx[1:] {
-		gap := f.x0 - reach
-		if gap > bestGap && gap >= minGutter*body {
-			x := reach + gap/2
-			if columnLike(idx[:i+1], width, body) && columnLike(idx[i+1:], width, body) {
-				bestGap, bestX = gap, x
+	for i, b := range idx[1:] {
+		if g := b.x0 - reach; g > 0 {
+			mid := reach + g/2
+			if g > gap {
+				gap, x = g, mid
+			}
+			if g > strongGap && g >= minGutter*body && columnLike(idx[:i+1], width, body) && columnLike(idx[i+1:], width, body) {
+				strongGap, strong = g, mid
 			}
 		}
-		reach = math.Max(reach, f.x1)
+		reach = math.Max(reach, b.x1)
 	}
-	return bestX, bestGap
+	return x, gap, strong
 }
 
 // minGutter is the narrowest gutter between columns, in font sizes.
 const minGutter = 1.0
 
-// columnLike reports whether fragments make a column of text: several lines
+// columnLike reports whether blocks make a column of text: several lines
 // and a width that is a real share of the region.
-func columnLike(frags []*fragment, regionWidth, body float64) bool {
+func columnLike(bs []*block, regionWidth, body float64) bool {
 	minX, maxX := math.Inf(1), math.Inf(-1)
 	lines := map[int]bool{}
-	for _, f := range frags {
-		minX = math.Min(minX, f.x0)
-		maxX = math.Max(maxX, f.x1)
-		lines[int(math.Round(f.base/(0.5*body)))] = true
+	for _, b := range bs {
+		minX = math.Min(minX, b.x0)
+		maxX = math.Max(maxX, b.x1)
+		for _, f := range b.frags {
+			lines[int(math.Round(f.base/(0.5*body)))] = true
+		}
 	}
 	return len(lines) >= 3 && maxX-minX >= 0.25*regionWidth && maxX-minX >= 10*body
 }
 
-// readLines orders a block that has no cut: by baseline, then left to
-// right, fragments on one baseline staying in drawing order when they
-// touch.
-func readLines(frags []*fragment, body float64) []*fragment {
-	out := make([]*fragment, len(frags))
-	copy(out, frags)
+// readLines orders blocks that cannot be cut: by baseline, then left to
+// right.
+func readLines(bs []*block) []*fragment {
+	var out []*fragment
+	for _, b := range bs {
+		out = append(out, b.frags...)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].base < out[j].base })
 	for i := 0; i < len(out); {
 		j := i + 1
