@@ -359,7 +359,9 @@ func TestSearchParameters(t *testing.T) {
 	}
 	ts.idx.fail = fmt.Errorf("%w: filtre inconnu « x »", index.ErrBadQuery)
 	resp, b = ts.send(t, "GET", "/api/v1/search?q=x", "", "")
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	json.Unmarshal(b, &e)
 	if resp.StatusCode != http.StatusBadRequest || e.Error.Code != "bad_query" || e.Error.Message != "filtre inconnu « x »" {
 		t.Errorf("search with index.ErrBadQuery = %d %s, want 400 bad_query with the index's French message", resp.StatusCode, b)
