@@ -83,7 +83,40 @@ type walker struct {
 	ops     int
 	forms   []string // keys of the forms being drawn, to stop cycles
 	stopped bool
-	fonts   map[string]*font // by resource dictionary key and name
+	drawn   map[dupKey]int // glyphs by text and rounded position
+}
+
+// dupKey finds a glyph drawn again at almost the same place: fake bold
+// (text drawn twice, slightly offset) and shadows come out once.
+type dupKey struct {
+	text string
+	x, y int
+}
+
+// duplicate reports whether g repeats a glyph already drawn within a fifth
+// of its size, and makes that glyph bold.
+func (w *walker) duplicate(g glyph) bool {
+	if w.drawn == nil {
+		w.drawn = map[dupKey]int{}
+	}
+	x, y := int(math.Round(g.x)), int(math.Round(g.y))
+	for dx := -1; dx <= 1; dx++ {
+		for dy := -1; dy <= 1; dy++ {
+			i, ok := w.drawn[dupKey{g.text, x + dx, y + dy}]
+			if !ok {
+				continue
+			}
+			o := &w.glyphs[i]
+			if math.Abs(o.x-g.x) < 0.2*g.size && math.Abs(o.y-g.y) < 0.2*g.size && math.Abs(o.size-g.size) < 0.1*g.size {
+				if o.x != g.x || o.y != g.y {
+					o.bold = true // drawn twice, offset: fake bold
+				}
+				return true
+			}
+		}
+	}
+	w.drawn[dupKey{g.text, x, y}] = len(w.glyphs)
+	return false
 }
 
 // run interprets content with its resources.
@@ -296,10 +329,13 @@ func (w *walker) show(s string) {
 			x0, y0 := full.apply(0, w.gs.rise)
 			x1, y1 := full.apply(adv*size*w.gs.hscale, w.gs.rise)
 			eff := math.Abs(size) * math.Hypot(full[2], full[3])
-			w.glyphs = append(w.glyphs, glyph{
+			g := glyph{
 				text: text, x: x0, y: y0, ex: x1, ey: y1, size: eff, font: f,
 				bold: f.bold || w.gs.render == 2, seq: len(w.glyphs),
-			})
+			}
+			if !w.duplicate(g) {
+				w.glyphs = append(w.glyphs, g)
+			}
 		}
 		tx := adv*size + w.gs.charSpace
 		if c.n == 1 && c.v == 32 {
