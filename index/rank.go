@@ -1,0 +1,492 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Ranking. Bleve's own scoring gives little hold on structure: its TF-IDF
+// computes a separate IDF per field (a word rare in titles weighs ten times
+// its weight in the text), compound queries multiply by coordination factors
+// at every level, and its BM25 estimates lengths from dictionary sizes. So the
+// missions are ranked by rankQuery, a Bleve query whose searcher reads the
+// postings itself and scores each mission as a reader would:
+//
+//   - per query word, BM25 over the content (the text, objectives and outcomes
+//     counting twice), plus saturated bonuses for the title, the destinations,
+//     the outcome titles and headings, and the organizations: a word in the
+//     title says what the mission was about however often the text repeats it;
+//   - one IDF per word, from the text;
+//   - a word absent as such may be met by its root (« partenaire » for
+//     « partenariat ») or, for long words, within one typo, both weighed low;
+//   - the sum is multiplied by the share of the query's weight (IDF) found,
+//     squared, and by a bonus when every word is there: missions with all the
+//     words first, then those with most of them;
+//   - query words found side by side (as typed, stop words aside) add to it;
+//   - a query naming a city or country the mission went to multiplies it.
+//
+// Filters, facets, sorting and paging stay Bleve's: rankQuery is one more
+// query in a conjunction.
+const (
+	k1 = 1.2
+
+	wContentLead = 1.0 // an objective or outcome word counts this much more in the content
+	wTitleBonus  = 1.0
+	wDestBonus   = 1.5
+	wHeadsBonus  = 0.6
+	wNamesBonus  = 0.5
+	wRootTF      = 0.4 // a word of the same root, per occurrence
+	wFuzzyTF     = 0.3 // a word one typo away, per occurrence, when the word itself is absent
+
+	coverRoot  = 0.7 // how much a root-only match covers of its word
+	coverFuzzy = 0.5 // and a typo-only match
+
+	coverPower = 2.0 // final ∝ coverage^coverPower
+	allBonus   = 0.5 // final × (1+allBonus) when every word is found as such or by its root
+
+	wPairExact = 1.0 // × the pair's smaller IDF, words in the typed order and distance
+	wPairNear  = 0.5 // words within pairSlack of it
+	pairSlack  = 2
+
+	wCity    = 1.0 // final × (1+wCity) when the query names a destination city
+	wCountry = 0.5 // or a destination country
+
+	maxFuzzyTerms = 8 // expansions kept per word, most frequent first
+)
+
+// BM25 length normalisation per field (b), 0 for fields whose length says nothing.
+const (
+	bContent = 0.75
+	bTitle   = 0.3
+	bDest    = 0.0
+	bHeads   = 0.3
+	bNames   = 0.3
+)
+
+// rankWord is a query word as rankQuery looks for it.
+type rankWord struct {
+	stem, exact, root string
+	pos               int // position in the query, stop words counted
+	seg               int // words of different segments (free text, a phrase) are never paired
+}
+
+// rankQuery implements query.Query over the missions index.
+type rankQuery struct {
+	words  []rankWord
+	places []string // folded names, looked up among destination cities and countries
+	stats  *stats
+}
+
+// roles of a posting list.
+const (
+	roleBody = iota
+	roleLead
+	roleTitle
+	roleDest
+	roleHeads
+	roleNames
+	roleRoot
+	roleFuzzy
+	roleCity
+	roleCountry
+	nRoles
+)
+
+var roleField = [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fRoot, fExact, FacetCity + keySuffix, FacetCountry + keySuffix}
+
+type posting struct {
+	r    index.TermFieldReader
+	cur  *index.TermFieldDoc
+	word int // index in rankQuery.words; -1 for places
+	role int
+}
+
+func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	n, err := r.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	s := &rankSearcher{q: q, n: float64(n), explain: opts.Explain}
+	ok := false
+	defer func() {
+		if !ok {
+			s.Close()
+		}
+	}()
+	prox := len(q.words) > 1
+	add := func(term []byte, role, word int) (uint64, error) {
+		vectors := prox && role == roleBody
+		tfr, err := r.TermFieldReader(ctx, term, roleField[role], true, true, vectors)
+		if err != nil {
+			return 0, err
+		}
+		c := tfr.Count()
+		if c == 0 {
+			return 0, tfr.Close()
+		}
+		s.postings = append(s.postings, &posting{r: tfr, word: word, role: role})
+		return c, nil
+	}
+	s.idf = make([]float64, len(q.words))
+	for i, w := range q.words {
+		df, err := add([]byte(w.stem), roleBody, i)
+		if err != nil {
+			return nil, err
+		}
+		for _, role := range []int{roleLead, roleTitle, roleDest, roleHeads, roleNames} {
+			if _, err := add([]byte(w.stem), role, i); err != nil {
+				return nil, err
+			}
+		}
+		if w.root != "" {
+			rdf, err := add([]byte(w.root), roleRoot, i)
+			if err != nil {
+				return nil, err
+			}
+			if df == 0 {
+				df = rdf
+			}
+		}
+		if utf8.RuneCountInString(w.exact) >= minFuzzyRunes {
+			fdf, err := s.addFuzzy(ctx, r, i, w.exact)
+			if err != nil {
+				return nil, err
+			}
+			if df == 0 {
+				df = fdf
+			}
+		}
+		s.idf[i] = math.Log(1 + (s.n-float64(df)+0.5)/(float64(df)+0.5))
+		s.idfSum += s.idf[i]
+	}
+	for _, p := range q.places {
+		for _, role := range []int{roleCity, roleCountry} {
+			if _, err := add([]byte(p), role, -1); err != nil {
+				return nil, err
+			}
+		}
+	}
+	s.avg = q.stats.averages()
+	s.tf = make([][nRoles]float64, len(q.words))
+	s.pos = make([][]uint64, len(q.words))
+	for _, p := range s.postings {
+		if p.cur, err = p.r.Next(nil); err != nil {
+			return nil, err
+		}
+	}
+	s.heap = s.heap[:0]
+	for _, p := range s.postings {
+		if p.cur != nil {
+			s.heap = append(s.heap, p)
+		}
+	}
+	heap.Init(&s.heap)
+	ok = true
+	return s, nil
+}
+
+// addFuzzy adds the terms of the exact field one edit from word (the first
+// letter kept), the most frequent first. It returns their largest doc count.
+func (s *rankSearcher) addFuzzy(ctx context.Context, r index.IndexReader, word int, exact string) (uint64, error) {
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return 0, nil
+	}
+	_, w := utf8.DecodeRuneInString(exact)
+	dict, err := fr.FieldDictFuzzy(fExact, exact, 1, exact[:w])
+	if err != nil {
+		return 0, err
+	}
+	type cand struct {
+		term  string
+		count uint64
+	}
+	var cands []cand
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return 0, err
+		}
+		if e == nil {
+			break
+		}
+		if e.Term != exact && e.EditDistance > 0 {
+			cands = append(cands, cand{e.Term, e.Count})
+		}
+	}
+	if err := dict.Close(); err != nil {
+		return 0, err
+	}
+	slices.SortFunc(cands, func(a, b cand) int { return int(b.count) - int(a.count) })
+	var max uint64
+	for _, c := range cands[:min(len(cands), maxFuzzyTerms)] {
+		tfr, err := r.TermFieldReader(ctx, []byte(c.term), fExact, true, true, false)
+		if err != nil {
+			return 0, err
+		}
+		if n := tfr.Count(); n > 0 {
+			s.postings = append(s.postings, &posting{r: tfr, word: word, role: roleFuzzy})
+			max = maxU(max, n)
+		} else {
+			tfr.Close()
+		}
+	}
+	return max, nil
+}
+
+func maxU(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// rankSearcher merges the posting lists of a rankQuery, one document at a time.
+type rankSearcher struct {
+	q        *rankQuery
+	n        float64
+	idf      []float64
+	idfSum   float64
+	avg      [nRoles]float64
+	postings []*posting
+	heap     postingHeap
+	explain  bool
+
+	// per document, reset at each
+	tf   [][nRoles]float64 // word -> role -> frequency / length norm
+	pos  [][]uint64        // word -> positions in the body
+	city bool
+	ctry bool
+}
+
+type postingHeap []*posting
+
+func (h postingHeap) Len() int           { return len(h) }
+func (h postingHeap) Less(i, j int) bool { return h[i].cur.ID.Compare(h[j].cur.ID) < 0 }
+func (h postingHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *postingHeap) Push(x any)        { *h = append(*h, x.(*posting)) }
+func (h *postingHeap) Pop() any {
+	old := *h
+	p := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return p
+}
+
+// lengthNorm is BM25's 1 − b + b·len/avg, len read from Bleve's norm (1/√len).
+func lengthNorm(norm, b, avg float64) float64 {
+	if b == 0 || norm <= 0 || avg <= 0 {
+		return 1
+	}
+	l := 1 / (norm * norm)
+	return 1 - b + b*l/avg
+}
+
+var roleB = [nRoles]float64{roleBody: bContent, roleLead: bContent, roleTitle: bTitle, roleDest: bDest, roleHeads: bHeads, roleNames: bNames, roleRoot: bContent, roleFuzzy: bContent}
+
+func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if len(s.heap) == 0 {
+		return nil, nil
+	}
+	for i := range s.tf {
+		s.tf[i] = [nRoles]float64{}
+		s.pos[i] = s.pos[i][:0]
+	}
+	s.city, s.ctry = false, false
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, s.heap[0].cur.ID)
+	for len(s.heap) > 0 && s.heap[0].cur.ID.Equals(dm.IndexInternalID) {
+		p := s.heap[0]
+		s.take(p)
+		var err error
+		p.cur, err = p.r.Next(p.cur)
+		if err != nil {
+			return nil, err
+		}
+		if p.cur == nil {
+			heap.Pop(&s.heap)
+		} else {
+			heap.Fix(&s.heap, 0)
+		}
+	}
+	dm.Score = s.score(dm)
+	return dm, nil
+}
+
+// take records what posting p says of the current document.
+func (s *rankSearcher) take(p *posting) {
+	switch p.role {
+	case roleCity:
+		s.city = true
+		return
+	case roleCountry:
+		s.ctry = true
+		return
+	}
+	s.tf[p.word][p.role] += float64(p.cur.Freq) / lengthNorm(p.cur.Norm, roleB[p.role], s.avg[p.role])
+	if p.role == roleBody {
+		for _, v := range p.cur.Vectors {
+			s.pos[p.word] = append(s.pos[p.word], v.Pos)
+		}
+	}
+}
+
+func sat(x float64) float64 { return x * (k1 + 1) / (k1 + x) }
+
+// score combines what take recorded (see the comment at the top of the file).
+func (s *rankSearcher) score(dm *search.DocumentMatch) float64 {
+	var base, covered float64
+	all := true
+	var expl []*search.Explanation
+	for i, tf := range s.tf {
+		content := tf[roleBody] + wContentLead*tf[roleLead]
+		cover := 1.0
+		if tf[roleBody] == 0 {
+			// The word itself is absent: its family or a typo may stand in.
+			content = wRootTF * tf[roleRoot]
+			cover = coverRoot
+			if content == 0 {
+				content = wFuzzyTF * tf[roleFuzzy]
+				cover = coverFuzzy
+				all = false
+			}
+			if content == 0 {
+				cover = 0
+			}
+		} else if extra := tf[roleRoot] - tf[roleBody]; extra > 0 {
+			content += wRootTF * extra
+		}
+		w := sat(content) + wTitleBonus*sat(tf[roleTitle]) + wDestBonus*sat(tf[roleDest]) +
+			wHeadsBonus*sat(tf[roleHeads]) + wNamesBonus*sat(tf[roleNames])
+		base += s.idf[i] * w
+		covered += s.idf[i] * cover
+		if s.explain {
+			expl = append(expl, &search.Explanation{Value: s.idf[i] * w, Message: fmt.Sprintf(
+				"word %q idf=%.2f content=%.2f title=%.2f dest=%.2f heads=%.2f names=%.2f cover=%.1f",
+				s.q.words[i].stem, s.idf[i], content, tf[roleTitle], tf[roleDest], tf[roleHeads], tf[roleNames], cover)})
+		}
+	}
+	var prox float64
+	for i := 0; i+1 < len(s.q.words); i++ {
+		if s.q.words[i].seg != s.q.words[i+1].seg || s.q.words[i+1].pos <= s.q.words[i].pos {
+			continue
+		}
+		if d := pairDistance(s.pos[i], s.pos[i+1], uint64(s.q.words[i+1].pos-s.q.words[i].pos)); d >= 0 {
+			wp := wPairNear
+			if d == 0 {
+				wp = wPairExact
+			}
+			prox += wp * math.Min(s.idf[i], s.idf[i+1])
+		}
+	}
+	cov := 1.0
+	if s.idfSum > 0 {
+		cov = covered / s.idfSum
+	}
+	score := (base + prox) * math.Pow(cov, coverPower)
+	if all && cov >= 1 {
+		score *= 1 + allBonus
+	}
+	switch {
+	case s.city:
+		score *= 1 + wCity
+	case s.ctry:
+		score *= 1 + wCountry
+	}
+	if s.explain {
+		expl = append(expl, &search.Explanation{Value: prox, Message: "proximity"})
+		dm.Expl = &search.Explanation{Value: score, Message: fmt.Sprintf(
+			"rank: (words + proximity) × coverage^%.0f (%.2f), all=%v city=%v country=%v", coverPower, cov, all, s.city, s.ctry), Children: expl}
+	}
+	return score
+}
+
+// pairDistance returns how far the two words are from sitting gap positions
+// apart in that order: 0 when exactly, up to pairSlack when near, −1 else.
+func pairDistance(a, b []uint64, gap uint64) int {
+	best := -1
+	for _, pa := range a {
+		for _, pb := range b {
+			want := pa + gap
+			var d uint64
+			switch {
+			case pb == want:
+				return 0
+			case pb > want:
+				d = pb - want
+			case pb > pa:
+				d = want - pb
+			default:
+				continue
+			}
+			if d <= pairSlack && (best < 0 || int(d) < best) {
+				best = int(d)
+			}
+		}
+	}
+	return best
+}
+
+func (s *rankSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	moved := false
+	for _, p := range s.heap {
+		if p.cur.ID.Compare(id) < 0 {
+			var err error
+			if p.cur, err = p.r.Advance(id, p.cur); err != nil {
+				return nil, err
+			}
+			moved = true
+		}
+	}
+	if moved {
+		live := s.heap[:0]
+		for _, p := range s.heap {
+			if p.cur != nil {
+				live = append(live, p)
+			}
+		}
+		s.heap = live
+		heap.Init(&s.heap)
+	}
+	return s.Next(ctx)
+}
+
+func (s *rankSearcher) Close() error {
+	var errs []string
+	for _, p := range s.postings {
+		if err := p.r.Close(); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	s.postings, s.heap = nil, nil
+	if len(errs) > 0 {
+		return fmt.Errorf("index: rank: close: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+func (s *rankSearcher) Weight() float64     { return 1 }
+func (s *rankSearcher) SetQueryNorm(float64) {}
+func (s *rankSearcher) Min() int             { return 0 }
+func (s *rankSearcher) DocumentMatchPoolSize() int {
+	return 1
+}
+func (s *rankSearcher) Size() int { return 64 * (len(s.postings) + 1) }
+
+// Count estimates how many documents match (an upper bound).
+func (s *rankSearcher) Count() uint64 {
+	var n uint64
+	for _, p := range s.postings {
+		n += p.r.Count()
+	}
+	return n
+}

@@ -1,0 +1,428 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"escale/internal/mission"
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance"
+	SortDate      = "date" // newest first
+)
+
+// Page sizes.
+const (
+	DefaultSize = 10
+	MaxSize     = 100
+	maxOffset   = 10000 // deeper pages cost more than anyone reads
+)
+
+// Query is a search as staff type it.
+type Query struct {
+	Text     string              // words, "phrases"; more syntax when Advanced
+	Filters  map[string][]string // facet name -> values: OR within, AND across
+	YearFrom int                 // inclusive; 0: open
+	YearTo   int                 // inclusive; 0: open
+	Sort     string              // SortRelevance (default with text) or SortDate
+	Page     int                 // from 1
+	Size     int                 // hits per page; 0: DefaultSize
+	Advanced bool                // +word -word AND OR NOT word* field:value
+}
+
+// Result is one page of missions with the facet counts of the whole result.
+type Result struct {
+	Total  uint64                  `json:"total"`
+	Page   int                     `json:"page"`
+	Size   int                     `json:"size"`
+	Hits   []Hit                   `json:"hits"`
+	Facets map[string][]FacetValue `json:"facets"`
+	Years  []YearCount             `json:"years"`
+}
+
+// Hit is one mission found.
+type Hit struct {
+	MissionID    string                `json:"mission_id"`
+	Filename     string                `json:"filename"`
+	Title        *string               `json:"title"`
+	Score        float64               `json:"score"`
+	Destinations []mission.Destination `json:"destinations"`
+	StartDate    *string               `json:"start_date"`
+	EndDate      *string               `json:"end_date"`
+	Year         *int                  `json:"year"`
+	Themes       []string              `json:"themes"`
+	DuplicateOf  string                `json:"duplicate_of,omitempty"`
+	Passages     []Passage             `json:"passages"`
+}
+
+// Passage is a part of a mission that matched, highlighted.
+type Passage struct {
+	Kind     string  `json:"kind"`              // objective, outcome or section
+	Section  string  `json:"section"`           // the section kind it belongs to
+	Heading  string  `json:"heading,omitempty"` // the section's heading
+	Category *string `json:"category,omitempty"`
+	Title    *string `json:"title,omitempty"`
+	Fragment string  `json:"fragment"` // HTML: escaped text, matches in <mark>
+	Page     int     `json:"page"`
+	Score    float64 `json:"score"`
+}
+
+// FacetValue is one value of a facet and how many results have it.
+type FacetValue struct {
+	Value    string `json:"value"`
+	Count    int    `json:"count"`
+	Selected bool   `json:"selected,omitempty"`
+}
+
+// YearCount is one bar of the year histogram.
+type YearCount struct {
+	Year  int `json:"year"`
+	Count int `json:"count"`
+}
+
+// facetSize is how many values each facet lists.
+var facetSize = map[string]int{
+	FacetCity: 50, FacetCountry: 50, FacetYear: 200, FacetTheme: 50,
+	FacetCategory: 50, FacetSection: len(mission.Kinds), FacetOrganization: 50,
+}
+
+// passagesPerHit is how many highlighted passages a hit shows.
+const passagesPerHit = 3
+
+// normPage checks and fills in paging.
+func normPage(q *Query) error {
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.Size == 0 {
+		q.Size = DefaultSize
+	}
+	switch {
+	case q.Page < 1:
+		return fmt.Errorf("%w: page %d invalide : les pages commencent à 1", ErrBadQuery, q.Page)
+	case q.Size < 1 || q.Size > MaxSize:
+		return fmt.Errorf("%w: taille %d invalide : choisissez entre 1 et %d résultats par page", ErrBadQuery, q.Size, MaxSize)
+	case (q.Page-1)*q.Size > maxOffset:
+		return fmt.Errorf("%w: page %d trop loin : affinez la recherche avec des filtres", ErrBadQuery, q.Page)
+	case q.Sort != "" && q.Sort != SortRelevance && q.Sort != SortDate:
+		return fmt.Errorf("%w: tri « %s » inconnu (relevance ou date)", ErrBadQuery, q.Sort)
+	case q.YearFrom != 0 && !isYear(strconv.Itoa(q.YearFrom)), q.YearTo != 0 && !isYear(strconv.Itoa(q.YearTo)):
+		return fmt.Errorf("%w: bornes d’années invalides : indiquez des années sur quatre chiffres", ErrBadQuery)
+	}
+	return nil
+}
+
+// Search finds missions. Hits are whole missions, each at most once; facet
+// counts cover every hit, each facet ignoring its own selection so that a
+// page can offer its other values (multi-select).
+func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
+	if err := normPage(&q); err != nil {
+		return nil, err
+	}
+	p, err := ix.newPlan(q)
+	if err != nil {
+		return nil, err
+	}
+	text := missionQuery(p, ix.stats.Load())
+	var stems []string
+	if text != nil {
+		stems = p.stems(ix)
+	}
+	build := func(skip string) query.Query {
+		qs := filterQuery(p, q, skip, stems)
+		if text != nil {
+			qs = append([]query.Query{text}, qs...)
+		}
+		if len(qs) == 0 {
+			return query.NewMatchAllQuery()
+		}
+		return and(qs...)
+	}
+
+	req := bleve.NewSearchRequestOptions(build(""), q.Size, (q.Page-1)*q.Size, false)
+	req.Fields = []string{fMeta}
+	if text == nil || q.Sort == SortDate {
+		req.SortByCustom(search.SortOrder{
+			&search.SortField{Field: fDate, Type: search.SortFieldAsString, Desc: true, Missing: search.SortFieldMissingLast},
+			&search.SortScore{Desc: true},
+		})
+	}
+	if text == nil {
+		req.Score = "none"
+	}
+	// Facets whose own selection is empty are counted on the main result;
+	// each selected one needs the result without its selection.
+	type side struct {
+		facet string
+		req   *bleve.SearchRequest
+	}
+	var sides []side
+	for _, f := range Facets {
+		selected := len(p.filters[f]) > 0 || f == FacetYear && (q.YearFrom != 0 || q.YearTo != 0)
+		switch {
+		case f == FacetSection && text != nil:
+			// Counted per kind below: "where the text matches" depends on the query.
+		case !selected:
+			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+		default:
+			r := bleve.NewSearchRequestOptions(build(f), 0, 0, false)
+			r.Score = "none"
+			r.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+			sides = append(sides, side{f, r})
+		}
+	}
+	var sectionReqs []*bleve.SearchRequest
+	if text != nil {
+		// With plain words, "the text matches in a section of kind K" is "one
+		// of its stems is in K's text" (the words are alternatives), which is
+		// far cheaper than running the whole query again.
+		cheap := len(p.phrases) == 0 && len(p.must) == 0 && len(p.not) == 0 && len(p.prefix) == 0 && len(p.fields) == 0
+		for _, k := range mission.Kinds {
+			var alts []query.Query
+			for _, s := range stems {
+				alts = append(alts, filterTerm(fSecPfx+k, s))
+			}
+			qs := filterQuery(p, q, FacetSection, stems)
+			if !cheap {
+				qs = append(qs, text)
+			}
+			if len(alts) == 0 {
+				alts = []query.Query{query.NewMatchNoneQuery()}
+			}
+			qs = append(qs, or(alts...))
+			r := bleve.NewSearchRequestOptions(and(qs...), 0, 0, false)
+			r.Score = "none"
+			sectionReqs = append(sectionReqs, r)
+		}
+	}
+
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		errs    []error
+		sideRes = make([]*bleve.SearchResult, len(sides))
+		secRes  = make([]*bleve.SearchResult, len(sectionReqs))
+	)
+	run := func(r *bleve.SearchRequest, out **bleve.SearchResult) {
+		defer wg.Done()
+		res, err := ix.missions.SearchInContext(ctx, r)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		*out = res
+	}
+	for i := range sides {
+		wg.Add(1)
+		go run(sides[i].req, &sideRes[i])
+	}
+	for i := range sectionReqs {
+		wg.Add(1)
+		go run(sectionReqs[i], &secRes[i])
+	}
+	res, err := ix.missions.SearchInContext(ctx, req)
+	wg.Wait()
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("index: search facets: %w", errs[0])
+	}
+
+	out := &Result{Total: res.Total, Page: q.Page, Size: q.Size, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
+	facets := res.Facets
+	for i, s := range sides {
+		if facets == nil {
+			facets = search.FacetResults{}
+		}
+		facets[s.facet] = sideRes[i].Facets[s.facet]
+	}
+	for _, f := range Facets {
+		out.Facets[f] = facetList(facets[f], p.filters[f])
+	}
+	if text != nil {
+		var sv []FacetValue
+		for i, k := range mission.Kinds {
+			if n := secRes[i].Total; n > 0 {
+				sv = append(sv, FacetValue{Value: k, Count: int(n), Selected: slices.ContainsFunc(p.filters[FacetSection], func(v string) bool { return Fold(v) == k })})
+			}
+		}
+		sortFacet(sv)
+		out.Facets[FacetSection] = nonNil(sv)
+	}
+	out.Years = years(out.Facets[FacetYear])
+
+	for _, h := range res.Hits {
+		var m missionMeta
+		if s, ok := h.Fields[fMeta].(string); ok {
+			if err := json.Unmarshal([]byte(s), &m); err != nil {
+				return nil, fmt.Errorf("index: search: hit %s: %w", h.ID, err)
+			}
+		}
+		score := h.Score
+		if text == nil {
+			score = 0
+		}
+		out.Hits = append(out.Hits, Hit{
+			MissionID: h.ID, Filename: m.Filename, Title: m.Title, Score: score,
+			Destinations: nonNil(m.Destinations), StartDate: m.StartDate, EndDate: m.EndDate,
+			Year: m.Year, Themes: nonNil(m.Themes), DuplicateOf: m.DuplicateOf, Passages: []Passage{},
+		})
+	}
+	if text != nil && len(out.Hits) > 0 {
+		if err := ix.highlight(ctx, p, q, out.Hits); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// facetList turns Bleve's term counts into facet values, merging values
+// that differ only by case or accents (« Quebec », « Québec »): the most
+// frequent spelling names them.
+func facetList(fr *search.FacetResult, selected []string) []FacetValue {
+	out := []FacetValue{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	type group struct {
+		value     string
+		best, sum int
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, t := range fr.Terms.Terms() {
+		k := Fold(t.Term)
+		g, ok := groups[k]
+		if !ok {
+			g = &group{}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.sum += t.Count
+		if t.Count > g.best {
+			g.best, g.value = t.Count, t.Term
+		}
+	}
+	for _, k := range order {
+		g := groups[k]
+		sel := slices.ContainsFunc(selected, func(v string) bool { return Fold(v) == k })
+		out = append(out, FacetValue{Value: g.value, Count: g.sum, Selected: sel})
+	}
+	sortFacet(out)
+	return out
+}
+
+func sortFacet(vs []FacetValue) {
+	slices.SortStableFunc(vs, func(a, b FacetValue) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+}
+
+// years is the year facet as a histogram, oldest first.
+func years(vs []FacetValue) []YearCount {
+	out := []YearCount{}
+	for _, v := range vs {
+		if y, err := strconv.Atoi(v.Value); err == nil {
+			out = append(out, YearCount{Year: y, Count: v.Count})
+		}
+	}
+	slices.SortFunc(out, func(a, b YearCount) int { return cmp.Compare(a.Year, b.Year) })
+	return out
+}
+
+// highlight fills each hit's best passages, one passage search per hit (run
+// side by side), so that one long report cannot crowd out the others.
+func (ix *Index) highlight(ctx context.Context, p *plan, q Query, hits []Hit) error {
+	text := textQuery(p, passageFields, false)
+	if text == nil {
+		return nil
+	}
+	// Within the hit, the passage filters that concern passages: the section kind.
+	var pf []query.Query
+	if vs := p.filters[FacetSection]; len(vs) > 0 {
+		var alts []query.Query
+		for _, v := range vs {
+			alts = append(alts, filterTerm(FacetSection+keySuffix, Fold(v)))
+		}
+		pf = append(pf, or(alts...))
+	}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		sem  = make(chan struct{}, 4)
+	)
+	for i := range hits {
+		wg.Add(1)
+		go func(h *Hit) {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			qs := append([]query.Query{text, filterTerm(fMission, h.MissionID)}, pf...)
+			req := bleve.NewSearchRequestOptions(and(qs...), passagesPerHit, 0, false)
+			req.Fields = []string{fMeta}
+			req.Highlight = bleve.NewHighlightWithStyle("html")
+			req.Highlight.AddField(fText)
+			req.Highlight.AddField(fTitle)
+			res, err := ix.passages.SearchInContext(ctx, req)
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				return
+			}
+			h.Passages = passagesOf(res)
+		}(&hits[i])
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return fmt.Errorf("index: highlight: %w", errs[0])
+	}
+	return nil
+}
+
+func passagesOf(res *bleve.SearchResult) []Passage {
+	out := []Passage{}
+	for _, h := range res.Hits {
+		var sp storedPassage
+		if s, ok := h.Fields[fMeta].(string); ok {
+			if json.Unmarshal([]byte(s), &sp) != nil {
+				continue
+			}
+		}
+		pm := sp.Passage
+		frag := ""
+		if fs := h.Fragments[fText]; len(fs) > 0 {
+			frag = fs[0]
+		} else if fs := h.Fragments[fTitle]; len(fs) > 0 {
+			frag = fs[0]
+		}
+		out = append(out, Passage{
+			Kind: pm.Kind, Section: pm.Section, Heading: pm.Heading, Category: pm.Category,
+			Title: pm.Title, Fragment: frag, Page: pm.Page, Score: h.Score,
+		})
+	}
+	return out
+}
+
+// escape is the fragment of a passage without highlights.
+func escape(s string) string { return html.EscapeString(s) }
