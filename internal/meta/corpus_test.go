@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"strings"
 	"testing"
 
 	"escale/internal/layout"
@@ -86,4 +87,49 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+func TestOrganizationsOnVisibleCorpus(t *testing.T) {
+	truths, err := score.LoadTruth("../../testdata/corpus/visible")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := DefaultKnowledge()
+	tp, pred, tru := 0, 0, 0
+	for _, tr := range truths {
+		m := fromTruth(tr)
+		Fill(m, Source{}, k)
+		want := map[string]bool{}
+		for _, o := range tr.Organizations {
+			want[score.Fold(o)] = true
+		}
+		tru += len(want)
+		var miss []string
+		for _, o := range m.Organizations {
+			pred++
+			f := score.Fold(o)
+			ok := want[f]
+			for w := range want {
+				// « Fédération canadienne des municipalités (FCM) » is
+				// the truth's « FCM » too.
+				if strings.HasSuffix(f, "("+w+")") || strings.HasPrefix(f, w+" (") {
+					ok = true
+				}
+			}
+			if ok {
+				tp++
+			} else {
+				miss = append(miss, o)
+			}
+		}
+		if *verbose {
+			t.Logf("%s: not in truth %q", tr.ID, miss)
+		}
+	}
+	p := float64(tp) / float64(max(1, pred))
+	r := float64(tp) / float64(max(1, tru))
+	t.Logf("organizations: precision %.3f, recall %.3f (%d found)", p, r, pred)
+	if p < 0.6 {
+		t.Errorf("organizations precision = %.3f, want at least 0.6", p)
+	}
 }

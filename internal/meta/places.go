@@ -177,9 +177,12 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 	for _, h := range d.src.Headers {
 		add(h, 3)
 	}
-	for _, m := range g.Scan(d.title) {
-		for _, c := range m.Cities {
-			score[c.ID] -= 15
+	// The title and the file name name the destination, rarely the home.
+	for _, s := range []string{d.title, titleCase(d.fileKey)} {
+		for _, m := range g.Scan(s) {
+			for _, c := range m.Cities {
+				score[c.ID] -= 15
+			}
 		}
 	}
 	bestID, best := 0, 0.0
@@ -188,7 +191,7 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 			bestID, best = id, s
 		}
 	}
-	if best < 8 {
+	if best < 5 {
 		return nil
 	}
 	c := cities[bestID]

@@ -176,7 +176,8 @@ func programSpan(d *doc) (dates.Span, bool) {
 
 // fallbackYear is the trip's year when its dates do not give it: the title,
 // the heading block's dated lines, the running headers, the file name, the
-// file's creation date, in that order.
+// file's creation date, the date the report says it was written, in that
+// order.
 func fallbackYear(d *doc) int {
 	if y := yearIn(d.title); y > 0 {
 		return y
@@ -202,6 +203,14 @@ func fallbackYear(d *doc) int {
 	if c := d.src.Info.Created; len(c) >= 4 {
 		if y, err := strconv.Atoi(c[:4]); err == nil && y >= 1900 && y <= 2100 {
 			return y
+		}
+	}
+	// Last, the date the report was written, like a creation date.
+	for _, l := range d.lines[:d.head] {
+		if writingLine.MatchString(fold(l.text)) {
+			if y := yearIn(l.text); y > 0 {
+				return y
+			}
 		}
 	}
 	return 0

@@ -1,0 +1,165 @@
+package meta
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"escale/internal/layout"
+	"escale/internal/mission"
+)
+
+// report builds a record from a file name, a title and the text's lines.
+func report(file, title string, lines ...string) *mission.Mission {
+	m := &mission.Mission{Filename: file, Text: strings.Join(lines, "\n")}
+	if title != "" {
+		m.Title = &title
+		m.Text = title + "\n" + m.Text
+	}
+	return m
+}
+
+func places(m *mission.Mission) string {
+	var out []string
+	for _, d := range m.Destinations {
+		out = append(out, d.City+", "+d.Country)
+	}
+	return strings.Join(out, "; ")
+}
+
+func str(p *string) string {
+	if p == nil {
+		return "null"
+	}
+	return *p
+}
+
+func year(p *int) string {
+	if p == nil {
+		return "null"
+	}
+	return fmt.Sprint(*p)
+}
+
+func TestDestinations(t *testing.T) {
+	tests := []struct {
+		name string
+		m    *mission.Mission
+		want string
+	}{
+		{"country in parentheses settles a shared name", report("rapport.pdf", "Mission à Valence (Espagne)",
+			"Du 3 au 6 mars 2025", "Contexte", "La Ville de Québec et Valence partagent des enjeux portuaires."), "Valence, Espagne"},
+		{"two cities, one country", report("rapport.pdf", "Rapport de mission – Tokyo et Osaka (Japon)",
+			"Du 12 au 19 mai 2024", "Contexte", "Tokyo et Osaka accueillent de grands ports."), "Tokyo, Japon; Osaka, Japon"},
+		{"home city is not a destination", report("mission.pdf", "Mission économique à Casablanca",
+			"Ville de Montréal – Service du développement économique",
+			"Délégation", "Départ de Montréal le 3 mars.",
+			"Contexte", "La Ville de Montréal et la Ville de Casablanca ont signé une entente. Montréal y présentera ses entreprises. De retour à Montréal, la délégation fera rapport au conseil de la Ville de Montréal."),
+			"Casablanca, Maroc"},
+		{"place line", report("compte-rendu.txt", "Compte rendu de mission",
+			"Lieu : Genève, Suisse", "Dates : du 2 au 4 octobre 2023", "Objectifs", "Rencontrer les organisations internationales."),
+			"Genève, Suisse"},
+		{"file name only", report("2023_mission_dakar_final.txt", "",
+			"OBJECTIFS", "Rencontrer les partenaires de la Ville de Dakar.", "Visiter la Ville de Dakar et ses quartiers."),
+			"Dakar, Sénégal"},
+		{"region in parentheses is no city", report("r.pdf", "Rapport de mission – Portland (État de Washington)",
+			"Du 2 au 4 mai 2022"), "Portland, États-Unis"},
+		{"capital written in English in a name", report("r.pdf", "Mission à Londres (Royaume-Uni)",
+			"Du 2 au 4 mai 2022", "Rencontre avec la Port of London Authority et le Greater London Council."), "Londres, Royaume-Uni"},
+		{"offices abroad are met, not visited", report("r.pdf", "Mission à Berlin",
+			"Du 2 au 4 mai 2022", "Contexte", "Avec l’appui de la Délégation générale du Québec à Munich et du Bureau du Québec à Rome, la délégation a rencontré la Ville de Berlin."),
+			"Berlin, Allemagne"},
+		{"cities merely named in passing", report("r.pdf", "Mission à Rotterdam (Pays-Bas)",
+			"Du 2 au 4 mai 2022", "Contexte", "Comme Anvers, Hambourg et Le Havre, Rotterdam a transformé ses bassins. Rotterdam accueille le plus grand port d’Europe. La Ville de Rotterdam a présenté ses projets."),
+			"Rotterdam, Pays-Bas"},
+		{"a country without a city", report("r.pdf", "Mission au Japon",
+			"Du 2 au 4 mai 2022", "Contexte", "Une visite de plusieurs préfectures."), ", Japon"},
+		{"no place at all", report("r.pdf", "Rapport annuel", "Objectifs", "Faire le bilan."), ""},
+	}
+	k := DefaultKnowledge()
+	for _, tt := range tests {
+		Fill(tt.m, Source{}, k)
+		if got := places(tt.m); got != tt.want {
+			t.Errorf("%s: Fill(%q).Destinations = %q, want %q", tt.name, str(tt.m.Title), got, tt.want)
+		}
+	}
+}
+
+func TestHomeSetting(t *testing.T) {
+	m := report("r.pdf", "Mission à Lyon et à Paris", "Du 2 au 4 mai 2022", "Contexte", "La Ville de Lyon a reçu la délégation de Paris.")
+	Fill(m, Source{}, Knowledge{Home: "Paris"})
+	if got := places(m); got != "Lyon, France" {
+		t.Errorf("Fill with Home Paris: Destinations = %q, want %q", got, "Lyon, France")
+	}
+}
+
+func TestDatesAndYear(t *testing.T) {
+	tests := []struct {
+		name           string
+		m              *mission.Mission
+		src            Source
+		start, end, yr string
+	}{
+		{"heading block range", report("r.pdf", "Mission à Lyon", "Du 15 au 20 avril 2018", "Contexte", "Lyon est inscrite depuis 1998."),
+			Source{}, "2018-04-15", "2018-04-20", "2018"},
+		{"range over the new year", report("r.pdf", "Visite de travail à Saint-Pétersbourg (Russie)", "Du 28 décembre 2024 au 3 janvier 2025"),
+			Source{}, "2024-12-28", "2025-01-03", "2024"},
+		{"month names abbreviated, year from the title", report("r.pdf", "Mission à Tunis 2019", "26-30 sept.", "Contexte", "Rien."),
+			Source{}, "2019-09-26", "2019-09-30", "2019"},
+		{"single day", report("r.pdf", "Mission d’une journée à Ottawa", "le 3 février 2025", "Objectifs", "Rencontrer les élus."),
+			Source{}, "2025-02-03", "2025-02-03", "2025"},
+		{"dates line", report("r.txt", "Mission à Lyon", "Délégation : le maire.", "Dates : 2024-11-26 au 2024-11-29"),
+			Source{}, "2024-11-26", "2024-11-29", "2024"},
+		{"program days", report("2025-mission-lyon.txt", "Mission à Lyon", "Programme",
+			"Lundi 3 mars : arrivée à Lyon et accueil.", "Mardi 4 mars : visites.", "Vendredi 7 mars : retour."),
+			Source{}, "2025-03-03", "2025-03-07", "2025"},
+		{"weekdays joined by et", report("r.txt", "Mission à Lyon", "Lundi 21 et mardi 22 mars 2022"),
+			Source{}, "2022-03-21", "2022-03-22", "2022"},
+		{"another event's dates are not the trip's", report("r.pdf", "Mission à Berlin", "Contexte",
+			"La conférence mondiale s’est tenue à Paris du 1er au 3 juin 2019.", "La Ville est membre depuis 2015 et sa politique 2025-2030 est adoptée."),
+			Source{Info: layout.Info{Created: "2021-02-03"}}, "null", "null", "2021"},
+		{"running header gives the year", report("r.pdf", "Mission à Berlin", "Objectifs", "Renforcer nos liens (2016-2018)."),
+			Source{Headers: []string{"Mission à Berlin – juin 2023", "Page 1 de 2"}, Info: layout.Info{Created: "2024-01-01"}}, "null", "null", "2023"},
+		{"file name gives the year", report("Mission_Berlin_mai2022.pdf", "Mission à Berlin", "Objectifs", "Renforcer nos liens."),
+			Source{Info: layout.Info{Created: "2024-01-01"}}, "null", "null", "2022"},
+		{"year missing from the dates comes from the file name", report("2019-10_rapport.pdf", "Mission à Yokohama", "du 7 au 11 octobre"),
+			Source{}, "2019-10-07", "2019-10-11", "2019"},
+		{"writing date is not the trip", report("r.pdf", "Mission à Lyon", "Préparé par le Bureau des relations internationales, le 12 juillet 2016"),
+			Source{}, "null", "null", "2016"},
+		{"nothing at all", report("r.txt", "Mission à Lyon", "Objectifs", "Rencontrer."), Source{}, "null", "null", "null"},
+	}
+	k := DefaultKnowledge()
+	for _, tt := range tests {
+		Fill(tt.m, tt.src, k)
+		if got := [3]string{str(tt.m.StartDate), str(tt.m.EndDate), year(tt.m.Year)}; got != [3]string{tt.start, tt.end, tt.yr} {
+			t.Errorf("%s: Fill(%q) dates, year = %v, want %v", tt.name, str(tt.m.Title), got, [3]string{tt.start, tt.end, tt.yr})
+		}
+	}
+}
+
+func TestOrganizations(t *testing.T) {
+	m := report("r.pdf", "Mission à Lisbonne",
+		"Ville de Québec – Bureau des relations internationales",
+		"Objectifs",
+		"Participer à la conférence de l’Association internationale Villes et Ports (AIVP) avec le Port de Québec.",
+		"Rencontrer l’Ambassade du Canada au Portugal et le ministère des Relations internationales et de la Francophonie.",
+		"Échanger avec la Ville de Lisbonne et la Ville de Québec sur la culture.",
+		"Contexte",
+		"L’AIVP réunit des villes portuaires. Le Service de l’urbanisme a préparé la mission. La Ville de Porto est citée une fois.")
+	m.Objectives = []mission.Objective{
+		{Text: "Participer à la conférence de l’Association internationale Villes et Ports (AIVP) avec le Port de Québec."},
+		{Text: "Rencontrer l’Ambassade du Canada au Portugal et le ministère des Relations internationales et de la Francophonie."},
+		{Text: "Échanger avec la Ville de Lisbonne et la Ville de Québec sur la culture."},
+	}
+	Fill(m, Source{}, DefaultKnowledge())
+	want := []string{
+		"Association internationale Villes et Ports (AIVP)",
+		"Port de Québec",
+		"Ambassade du Canada au Portugal",
+		"ministère des Relations internationales et de la Francophonie",
+		"Ville de Lisbonne",
+	}
+	if strings.Join(m.Organizations, "|") != strings.Join(want, "|") {
+		t.Errorf("Fill(%q).Organizations = %q, want %q", str(m.Title), m.Organizations, want)
+	}
+}
