@@ -2,6 +2,7 @@ package pdftext
 
 import (
 	"math"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -83,44 +84,58 @@ type walker struct {
 	ops     int
 	forms   []string // keys of the forms being drawn, to stop cycles
 	stopped bool
-	drawn   map[dupKey]int // glyphs by text and rounded position
+	drawn   map[uint64]int // glyphs by character and rounded position
+	resKey  string         // identity of the resources in use, "" until needed
+	byName  map[string]*font
 }
 
-// dupKey finds a glyph drawn again at almost the same place: fake bold
-// (text drawn twice, slightly offset) and shadows come out once.
-type dupKey struct {
-	text string
-	x, y int
+// Glyphs drawn again at almost the same place (fake bold: text drawn
+// twice, slightly offset; shadows) come out once. drawn indexes glyphs by
+// character and position rounded to the point.
+func dupKey(r rune, x, y int) uint64 {
+	return uint64(r)<<42 | uint64(uint32(x)&0x1fffff)<<21 | uint64(uint32(y)&0x1fffff)
 }
 
 // duplicate reports whether g repeats a glyph already drawn within a fifth
 // of its size, and makes that glyph bold.
 func (w *walker) duplicate(g glyph) bool {
 	if w.drawn == nil {
-		w.drawn = map[dupKey]int{}
+		w.drawn = map[uint64]int{}
 	}
-	x, y := int(math.Round(g.x)), int(math.Round(g.y))
-	for dx := -1; dx <= 1; dx++ {
-		for dy := -1; dy <= 1; dy++ {
-			i, ok := w.drawn[dupKey{g.text, x + dx, y + dy}]
-			if !ok {
-				continue
+	fx, fy := math.Floor(g.x), math.Floor(g.y)
+	x, y := int(fx), int(fy)
+	// The neighbours on the side of the fractional part are enough: a
+	// duplicate lies within a point.
+	nx, ny := x+1, y+1
+	if g.x-fx < 0.5 {
+		nx = x - 1
+	}
+	if g.y-fy < 0.5 {
+		ny = y - 1
+	}
+	r, _ := utf8.DecodeRuneInString(g.text)
+	for _, c := range [4][2]int{{x, y}, {nx, y}, {x, ny}, {nx, ny}} {
+		i, ok := w.drawn[dupKey(r, c[0], c[1])]
+		if !ok {
+			continue
+		}
+		o := &w.glyphs[i]
+		if o.text == g.text && math.Abs(o.x-g.x) < 0.2*g.size && math.Abs(o.y-g.y) < 0.2*g.size && math.Abs(o.size-g.size) < 0.1*g.size {
+			if o.x != g.x || o.y != g.y {
+				o.bold = true // drawn twice, offset: fake bold
 			}
-			o := &w.glyphs[i]
-			if math.Abs(o.x-g.x) < 0.2*g.size && math.Abs(o.y-g.y) < 0.2*g.size && math.Abs(o.size-g.size) < 0.1*g.size {
-				if o.x != g.x || o.y != g.y {
-					o.bold = true // drawn twice, offset: fake bold
-				}
-				return true
-			}
+			return true
 		}
 	}
-	w.drawn[dupKey{g.text, x, y}] = len(w.glyphs)
+	w.drawn[dupKey(r, x, y)] = len(w.glyphs)
 	return false
 }
 
 // run interprets content with its resources.
 func (w *walker) run(content []byte, res pdf.Value) {
+	savedKey := w.resKey
+	w.resKey = ""
+	defer func() { w.resKey = savedKey }()
 	l := &lexer{data: content}
 	var args []obj
 	for !w.stopped {
@@ -295,6 +310,22 @@ func (w *walker) nextLine(tx, ty float64) {
 // document: the same resource name may stand for different fonts on
 // different pages.
 func (w *walker) font(res pdf.Value, name string) *font {
+	if w.resKey == "" {
+		w.resKey = res.String()
+	}
+	k := w.resKey + "\x00" + name
+	if f, ok := w.byName[k]; ok {
+		return f
+	}
+	if w.byName == nil {
+		w.byName = map[string]*font{}
+	}
+	f := w.fontUncached(res, name)
+	w.byName[k] = f
+	return f
+}
+
+func (w *walker) fontUncached(res pdf.Value, name string) *font {
 	v := res.Key("Font").Key(name)
 	if v.Kind() != pdf.Dict {
 		w.rd.warn("Une police est introuvable : une partie du texte peut manquer.")
