@@ -394,6 +394,20 @@ func (p *parser) span(i int) (Span, int, bool) {
 		lead = true
 	}
 	if from, j, ok := p.anyDate(i); ok {
+		// « les 3, 4 et 5 juin »: the days between run to the last.
+		if from.Month == 0 {
+			k := j
+			for p.at(k).text == "," {
+				d, k2 := p.day(k + 1)
+				if d == 0 {
+					break
+				}
+				k = k2
+			}
+			if k > j && p.at(k).key == "et" {
+				j = k
+			}
+		}
 		if to, k, ok := p.rangeEnd(j, lead); ok {
 			if f, to := complete(from, to); before(f, to) {
 				return Span{Kind: Range, From: f, To: to}, k, true

@@ -43,6 +43,8 @@ func TestParse(t *testing.T) {
 		{"du 2024-11-26 au 2024-11-30", "range:2024-11-26..2024-11-30«du 2024-11-26 au 2024-11-30»"},
 		{"Lundi 21 et mardi 22 mars", "range:????-03-21..????-03-22«Lundi 21 et mardi 22 mars»"},
 		{"les 22 et 23 avril", "range:????-04-22..????-04-23«les 22 et 23 avril»"},
+		{"les 3, 4 et 5 juin 2024", "range:2024-06-03..2024-06-05«les 3, 4 et 5 juin 2024»"},
+		{"3, 4, 5 juin", "day:????-06-05«5 juin»"},
 		{"Mardi 21 juin : arrivée", "day:????-06-21«Mardi 21 juin»"},
 		{"du lundi 6 au vendredi 10 novembre 2023", "range:2023-11-06..2023-11-10«du lundi 6 au vendredi 10 novembre 2023»"},
 		{"juin 2018", "month:2018-06-??«juin 2018»"},

@@ -67,7 +67,7 @@ func TestCountry(t *testing.T) {
 
 func TestScan(t *testing.T) {
 	g := Default()
-	text := "Mission à Anvers (Belgique) et à Rotterdam; retour par Trois-Rivières. Les tours de Saint-Jean-sur-Richelieu."
+	text := "Mission à Anvers (Belgique) et à Rotterdam; retour par Trois-Rivières. Les tours de Saint-Jean-sur-Richelieu. Escale au Havre."
 	var got []string
 	for _, m := range g.Scan(text) {
 		s := m.Text
@@ -82,7 +82,7 @@ func TestScan(t *testing.T) {
 			t.Errorf("Scan mention %q at [%d,%d] = %q", m.Text, m.Start, m.End, text[m.Start:m.End])
 		}
 	}
-	want := "Mission=Mission Anvers=Anvers Belgique=country Rotterdam=Rotterdam Trois-Rivières=Trois-Rivières Saint-Jean-sur-Richelieu=Saint-Jean-sur-Richelieu"
+	want := "Mission=Mission Anvers=Anvers Belgique=country Rotterdam=Rotterdam Trois-Rivières=Trois-Rivières Saint-Jean-sur-Richelieu=Saint-Jean-sur-Richelieu Havre=Le Havre"
 	if strings.Join(got, " ") != want {
 		t.Errorf("Scan(%q) = %q, want %q", text, strings.Join(got, " "), want)
 	}

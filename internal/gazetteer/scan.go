@@ -106,6 +106,15 @@ func (g *Gazetteer) Scan(text string) []Mention {
 			}
 			k := kb.String()
 			m := Mention{Start: toks[i].start, End: last.end, Text: text[toks[i].start:last.end]}
+			// « au Havre », « du Caire »: the article of « Le Havre » is
+			// contracted into the preposition before it.
+			if i > 0 && (toks[i-1].key == "au" || toks[i-1].key == "du") && toks[i-1].end < toks[i].start {
+				if _, ok := g.cityBy[k]; !ok {
+					if _, ok := g.cityBy["le "+k]; ok {
+						k = "le " + k
+					}
+				}
+			}
 			if es := g.cityBy[k]; len(es) > 0 {
 				m.Cities = make([]City, len(es))
 				for j, e := range es {

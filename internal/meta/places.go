@@ -133,17 +133,55 @@ func qualified(g *gazetteer.Gazetteer, s string, m gazetteer.Mention, countries 
 	return best, false
 }
 
-// insideQualifier reports whether a mention sits in the parentheses that
-// follow another place (« Seattle (État de Washington) », « Toronto (Ontario) »).
-func insideQualifier(s string, m gazetteer.Mention) bool {
-	b := s[:m.Start]
-	open := strings.LastIndexByte(b, '(')
-	if open < 0 || strings.LastIndexByte(b, ')') > open || m.Start-open > 60 {
+// qualifiers returns the mentions that sit in the parentheses right after
+// another city (« Seattle (État de Washington) », « Toronto (Ontario) »):
+// they qualify it and name no destination. « Forum urbain mondial (Le Caire,
+// Égypte) » qualifies no city: Le Caire counts.
+func qualifiers(s string, ms []gazetteer.Mention) map[int]bool {
+	out := map[int]bool{}
+	for i, m := range ms {
+		if len(m.Cities) == 0 {
+			continue
+		}
+		rest := strings.TrimLeft(s[m.End:], " \u00a0")
+		if !strings.HasPrefix(rest, "(") {
+			continue
+		}
+		open := len(s) - len(rest)
+		end := strings.IndexByte(rest, ')')
+		if end < 0 || end > 80 {
+			end = min(len(rest), 80)
+		}
+		for j := i + 1; j < len(ms) && ms[j].Start < open+end; j++ {
+			out[j] = true
+		}
+	}
+	return out
+}
+
+// partOfName reports whether a mention opens a longer proper name
+// (« Minato Mirai », « Seattle City Light », « Lisbon Cruise Terminals »):
+// the next word, after one space, has a capital and joins no sentence.
+func partOfName(s string, m gazetteer.Mention) bool {
+	rest := s[m.End:]
+	if !strings.HasPrefix(rest, " ") {
 		return false
 	}
-	pre := strings.TrimRight(b[:open], " \u00a0")
-	r, _ := utf8.DecodeLastRuneInString(pre)
-	return unicode.IsLetter(r)
+	r, _ := utf8.DecodeRuneInString(rest[1:])
+	if !unicode.IsUpper(r) {
+		return false
+	}
+	// « Lyon Le 3 mars » or « Paris Québec » in a list are not names; a
+	// capitalised article or a place opens no name.
+	next := strings.FieldsFunc(rest[1:], func(r rune) bool { return !unicode.IsLetter(r) })
+	if len(next) == 0 {
+		return false
+	}
+	switch fold(next[0]) {
+	case "le", "la", "les", "l", "et", "du", "de", "des", "a", "en", "au":
+		return false
+	}
+	return true
 }
 
 // homeCity finds the city the report is written from: the one set in
@@ -220,8 +258,10 @@ func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []missio
 		order++
 	}
 	scan := func(s string, w float64, strong bool) {
-		for _, m := range g.Scan(s) {
-			if usable(s, m) && !insideQualifier(s, m) && !representedAt.MatchString(before(s, m.Start, 70)) {
+		ms := g.Scan(s)
+		inside := qualifiers(s, ms)
+		for i, m := range ms {
+			if usable(s, m) && !inside[i] && !representedAt.MatchString(before(s, m.Start, 70)) {
 				add(s, m, w, strong)
 			}
 		}
@@ -246,12 +286,17 @@ func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []missio
 	}
 	scan(titleCase(d.fileKey), wFile, true)
 	mentionCount := map[int]int{}
-	for _, m := range g.Scan(d.text) {
-		if !usable(d.text, m) || insideQualifier(d.text, m) {
+	ms := g.Scan(d.text)
+	inside := qualifiers(d.text, ms)
+	for i, m := range ms {
+		if !usable(d.text, m) || inside[i] {
 			continue
 		}
 		b := before(d.text, m.Start, 70)
 		if representedAt.MatchString(b) {
+			continue
+		}
+		if partOfName(d.text, m) {
 			continue
 		}
 		c, _ := qualified(g, d.text, m, countries)
@@ -334,7 +379,7 @@ func titleCountry(d *doc, g *gazetteer.Gazetteer) (gazetteer.Country, bool) {
 	}
 	for _, s := range texts {
 		for _, m := range g.Scan(s) {
-			if m.Country != nil && len(m.Cities) == 0 && !insideQualifier(s, m) {
+			if m.Country != nil && len(m.Cities) == 0 {
 				return *m.Country, true
 			}
 		}
