@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -13,8 +14,11 @@ func TestCappedBuffer(t *testing.T) {
 	if _, err := b.Write([]byte("9")); err == nil || !b.overflow {
 		t.Errorf("Write(9th byte under max 8) error = %v, overflow %v, want an error and overflow", err, b.overflow)
 	}
-	if b.String() != "12345678" {
-		t.Errorf("cappedBuffer kept %q, want %q", b.String(), "12345678")
+	if string(b.Bytes()) != "12345678" {
+		t.Errorf("cappedBuffer kept %q, want %q", b.Bytes(), "12345678")
+	}
+	if _, ok := any(b).(io.ReaderFrom); ok {
+		t.Errorf("cappedBuffer is an io.ReaderFrom: io.Copy would bypass its cap")
 	}
 }
 

@@ -84,7 +84,7 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	ownGroup(cmd)
-	cmd.Cancel = func() error { return killGroup(cmd.Process.Pid) }
+	cmd.Cancel = func() error { return kill(cmd.Process) }
 	cmd.WaitDelay = time.Second // a grandchild holding the pipes must not hold us
 
 	start := time.Now()
@@ -97,7 +97,7 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		r.watchResident(pid, stopWatch, &memoryKilled)
+		r.watchResident(cmd.Process, stopWatch, &memoryKilled)
 	}()
 	waitErr := cmd.Wait()
 	close(stopWatch)
@@ -186,7 +186,7 @@ func decodeResponse(b []byte) (response, bool) {
 
 // watchResident kills the child's group when its resident memory passes the
 // limit: the backstop for memory the child's own Go runtime does not see.
-func (r *Runner) watchResident(pid int, stop <-chan struct{}, killed *atomic.Bool) {
+func (r *Runner) watchResident(p *os.Process, stop <-chan struct{}, killed *atomic.Bool) {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -195,7 +195,7 @@ func (r *Runner) watchResident(pid int, stop <-chan struct{}, killed *atomic.Boo
 			return
 		case <-tick.C:
 		}
-		rss, err := residentBytes(pid)
+		rss, err := residentBytes(p.Pid)
 		if err != nil {
 			if errors.Is(err, errors.ErrUnsupported) {
 				return
@@ -204,27 +204,40 @@ func (r *Runner) watchResident(pid int, stop <-chan struct{}, killed *atomic.Boo
 		}
 		if rss > r.limits.Memory {
 			killed.Store(true)
-			_ = killGroup(pid)
+			_ = kill(p)
 			return
 		}
 	}
 }
 
+// kill kills the child's process group, and the child itself in case it
+// left the group.
+func kill(p *os.Process) error {
+	groupErr := killGroup(p.Pid)
+	if err := p.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return err
+	}
+	return groupErr
+}
+
 // cappedBuffer keeps up to max bytes; a write past it fails, which closes the
-// pipe and stops a child that will not stop talking.
+// pipe and stops a child that will not stop talking. (It must not embed
+// bytes.Buffer: io.Copy would use the promoted ReadFrom and skip the cap.)
 type cappedBuffer struct {
-	bytes.Buffer
+	buf      bytes.Buffer
 	max      int64
 	overflow bool
 }
 
 func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if int64(b.Len()+len(p)) > b.max {
+	if int64(b.buf.Len()+len(p)) > b.max {
 		b.overflow = true
 		return 0, errors.New("worker: response too large")
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+func (b *cappedBuffer) Bytes() []byte { return b.buf.Bytes() }
 
 // tailBuffer keeps the last max bytes written: the end of a panic trace says
 // what happened.

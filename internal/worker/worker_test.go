@@ -91,6 +91,14 @@ func fake(args []string) worker.Prepare {
 				}
 				sink = append(sink, b)
 				select {}
+			case "flood":
+				// A child that will not stop talking fills no parent's memory.
+				b := bytes.Repeat([]byte("x"), 1<<20)
+				for {
+					if _, err := os.Stdout.Write(b); err != nil {
+						return nil, err
+					}
+				}
 			case "shm":
 				// Memory the Go runtime and RLIMIT_DATA do not count: only the
 				// parent's watch on the resident set sees it.
@@ -172,6 +180,7 @@ func TestExtractOutcomes(t *testing.T) {
 		{"alloc", small, mission.ErrTooMuchMemory},
 		{"bigalloc", small, mission.ErrTooMuchMemory},
 		{"shm", small, mission.ErrTooMuchMemory},
+		{"flood", small, mission.ErrTooMuchMemory},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
@@ -187,6 +196,7 @@ func TestExtractOutcomes(t *testing.T) {
 				}
 				return
 			}
+			t.Logf("Extract(%s) error = %v", tt.mode, err)
 			got, ok := mission.RefusalOf(err)
 			if !ok || got != tt.want {
 				t.Fatalf("Extract(%s) error = %v, want refusal %q", tt.mode, err, tt.want.Code)
