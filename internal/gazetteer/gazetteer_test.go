@@ -110,3 +110,21 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("City(%q) = %+v, %v", "vb", c, ok)
 	}
 }
+
+func FuzzLoadAndScan(f *testing.F) {
+	f.Add("country\tFR\tFrance\t\ncity\t1\tParis\tLutèce\tFR\t2\t48.8\t2.3\tCF\n", "Mission à Paris (France), au Havre")
+	f.Add("city\t1\n", "")
+	f.Fuzz(func(t *testing.T, data, text string) {
+		g, err := Load(strings.NewReader(data))
+		if err != nil {
+			return
+		}
+		last := 0
+		for _, m := range g.Scan(text) {
+			if m.Start < last || m.End > len(text) || m.Start >= m.End {
+				t.Fatalf("Scan(%q): mention %+v out of order or bounds", text, m)
+			}
+			last = m.End
+		}
+	})
+}

@@ -167,3 +167,20 @@ func TestOrganizations(t *testing.T) {
 		t.Errorf("Fill(%q).Organizations = %q, want %q", str(m.Title), m.Organizations, want)
 	}
 }
+
+func FuzzFill(f *testing.F) {
+	f.Add("Mission à Anvers (Belgique)", "Du 15 au 20 avril 2018\nVille de Québec\nObjectifs\nVisiter le port (AIVP).", "r.pdf")
+	f.Add("", "26-30 nov.\nLieu : Genève, Suisse\nDates : 2024-11-26", "2024_x.txt")
+	f.Add("(((", "Ville de (Ville de ( au Havre du", "")
+	k := DefaultKnowledge()
+	f.Fuzz(func(t *testing.T, title, text, file string) {
+		m := &mission.Mission{Filename: file, Text: text, Title: &title}
+		Fill(m, Source{Headers: []string{title}}, k)
+		if m.Destinations == nil || m.Themes == nil || m.Organizations == nil {
+			t.Fatalf("Fill(%q, %q) left nil lists", title, text)
+		}
+		if (m.StartDate == nil) != (m.EndDate == nil) || m.StartDate != nil && *m.StartDate > *m.EndDate {
+			t.Fatalf("Fill(%q, %q) dates %v..%v", title, text, str(m.StartDate), str(m.EndDate))
+		}
+	})
+}

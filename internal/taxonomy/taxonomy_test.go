@@ -102,3 +102,19 @@ func TestLoad(t *testing.T) {
 		t.Errorf("Has: jardins %v, culture %v; want true, false", tx.Has("jardins"), tx.Has("culture"))
 	}
 }
+
+func FuzzLoadAndClassify(f *testing.F) {
+	f.Add("theme a A\n2 jardin*, potager*\n", "Visite des jardins")
+	f.Add("setting unit-threshold 0\ntheme a A\n1 *\n", "***")
+	f.Fuzz(func(t *testing.T, data, text string) {
+		tx, err := Load(strings.NewReader(data))
+		if err != nil {
+			return
+		}
+		for _, id := range tx.Classify(text) {
+			if !tx.Has(id) {
+				t.Fatalf("Classify(%q) = unknown theme %q", text, id)
+			}
+		}
+	})
+}
