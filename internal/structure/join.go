@@ -1,0 +1,167 @@
+package structure
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+)
+
+// vocabulary counts the words of a document as written inside lines, so
+// that a word cut at a line end can be checked against the same document:
+// « Mu- / CEM » is « MuCEM » when « MuCEM » appears elsewhere, « Ville- /
+// Port » stays hyphenated when « Ville-Port » does.
+type vocabulary map[string]int
+
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
+
+// newVocabulary counts words and the parts of hyphenated words, leaving out
+// the fragments around a line-end hyphen.
+func newVocabulary(pages [][]line) vocabulary {
+	v := vocabulary{}
+	cut := false // the previous line ended with a hyphen
+	for _, ls := range pages {
+		for _, l := range ls {
+			t := l.text
+			words := wordRE.FindAllString(t, -1)
+			from, to := 0, len(words)
+			if cut && to > 0 {
+				from = 1
+			}
+			cut = endsWithHyphen(t)
+			if cut && to > from {
+				to--
+			}
+			for _, w := range words[from:to] {
+				w = strings.ToLower(w)
+				v[w]++
+				if strings.Contains(w, "-") {
+					for _, part := range strings.Split(w, "-") {
+						v[part]++
+					}
+				}
+			}
+		}
+	}
+	return v
+}
+
+func endsWithHyphen(s string) bool {
+	if strings.HasSuffix(s, softHyphenEnd) {
+		return true
+	}
+	if !strings.HasSuffix(s, "-") || len(s) < 2 {
+		return false
+	}
+	r := lastRune(strings.TrimSuffix(s, "-"))
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// join appends the next line b to the text a of a paragraph, undoing
+// line-end hyphenation while keeping real compounds.
+func (v vocabulary) join(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	case strings.HasSuffix(a, softHyphenEnd):
+		return strings.TrimSuffix(a, softHyphenEnd) + b
+	case endsWithHyphen(a):
+		if v.keepHyphen(a, b) {
+			return a + b
+		}
+		return strings.TrimSuffix(a, "-") + b
+	case strings.HasSuffix(a, "/") && isURLToken(lastToken(a)):
+		return a + b
+	}
+	r := lastRune(a)
+	if (r == '–' || r == '—') && !strings.HasSuffix(a, " "+string(r)) {
+		// « Québec– / Bruxelles »: a dash between words, not a clause dash.
+		p := lastRune(strings.TrimSuffix(a, string(r)))
+		if unicode.IsLetter(p) {
+			return a + b
+		}
+	}
+	return a + " " + b
+}
+
+// keepHyphen decides whether the hyphen that ends a belongs to the word
+// (a compound cut after its hyphen) or was added by hyphenation.
+func (v vocabulary) keepHyphen(a, b string) bool {
+	lastTok := lastToken(a)
+	if isURLToken(lastTok) {
+		return true
+	}
+	left := strings.TrimSuffix(lastTok, "-")
+	if i := strings.LastIndexAny(left, "-'’"); i >= 0 {
+		left = left[i+1:]
+	}
+	right := wordRE.FindString(b)
+	if right == "" || !strings.HasPrefix(b, right) {
+		return true
+	}
+	if i := strings.Index(right, "-"); i >= 0 {
+		right = right[:i]
+	}
+	joined := strings.ToLower(left + right)
+	hyph := strings.ToLower(left + "-" + right)
+	switch {
+	case v[hyph] > 0:
+		return true
+	case v[joined] > 0:
+		return false
+	case unicode.IsUpper(firstRune(right)) || unicode.IsDigit(firstRune(right)):
+		return true
+	case len([]rune(left)) >= 3 && len([]rune(right)) >= 3 && v[strings.ToLower(left)] > 0 && v[strings.ToLower(right)] > 0:
+		return true
+	}
+	return false
+}
+
+func lastToken(s string) string {
+	if i := strings.LastIndexAny(s, " \t\u00a0"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func isURLToken(s string) bool {
+	l := strings.ToLower(s)
+	return strings.Contains(l, "://") || strings.HasPrefix(l, "www.") || strings.Contains(l, "@") ||
+		(strings.Count(l, "/") >= 2 && !strings.Contains(l, " "))
+}
+
+// isBareURL reports whether a whole line is one address.
+func isBareURL(s string) bool {
+	return !strings.ContainsAny(s, " \t") && isURLToken(s)
+}
+
+// terminal reports whether a line ends a sentence.
+func terminal(s string) bool {
+	s = strings.TrimRight(s, " \u00a0»\"”’')]")
+	if s == "" {
+		return false
+	}
+	switch lastRune(s) {
+	case '.', '!', '?', ':', ';', '…':
+		return true
+	}
+	return false
+}
+
+// continuesSentence reports whether a line ending a clause with « : » or
+// « ; » may go on below (« trois axes : / patrimoine et tourisme »).
+func continuesSentence(s string) bool {
+	s = strings.TrimRight(s, " \u00a0")
+	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, ";") || strings.HasSuffix(s, ",")
+}
+
+func startsLower(s string) bool {
+	r := firstRune(strings.TrimLeft(s, "«\"“( \u00a0"))
+	return unicode.IsLower(r)
+}
+
+func startsUpper(s string) bool {
+	r := firstRune(strings.TrimLeft(s, "«\"“( \u00a0"))
+	return unicode.IsUpper(r) || unicode.IsDigit(r)
+}

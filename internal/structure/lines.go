@@ -1,0 +1,211 @@
+package structure
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"escale/internal/layout"
+	"escale/internal/mission"
+)
+
+// line is one visual line after cleaning, with what the paragraph builder
+// and the heading finder need to know about it.
+type line struct {
+	text       string // cleaned, trimmed; a symbol-font bullet reads "•"
+	marker     string // list marker as written ("•", "-", "1.", "a)"), "" if none
+	page       int
+	x, y, w, h float64
+	size       float64
+	bold       bool   // every visible character is bold
+	lead       string // the bold run that opens the line, after the marker
+	italic     bool
+	heading    int // Markdown heading level
+	blank      int // text files: blank lines before this one
+	indent     int // text files: leading spaces
+}
+
+// body is the line's text without its list marker.
+func (l *line) body() string {
+	return strings.TrimSpace(strings.TrimPrefix(l.text, l.marker))
+}
+
+var (
+	// markerRE finds a list marker: a bullet symbol or dash, a number or
+	// letter followed by "." or ")", a roman numeral. Lowercase letters only,
+	// so that "M. Tremblay" is not a list item.
+	markerRE = regexp.MustCompile(`^(?:[•·◦▪▫■□●○‣⁃∙➢➤►▶✓✔❖◆◇→*\-–—]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[a-z][.)]|\([a-z]\)|[IVX]{1,4}[.)]|[IVX]{1,4}\s?[-–—])(?:\s+|$)`)
+)
+
+// readLines turns the pages of a document into cleaned lines, blank lines of
+// text files folded into the next line's blank count.
+func readLines(doc *layout.Document) [][]line {
+	pdf := doc.Format == mission.FormatPDF
+	pages := make([][]line, 0, len(doc.Pages))
+	for pi, p := range doc.Pages {
+		num := p.Number
+		if num == 0 {
+			num = pi + 1
+		}
+		var out []line
+		blank := 0
+		for _, l := range p.Lines {
+			ln, ok := makeLine(l, num, pdf)
+			if !ok {
+				blank++
+				continue
+			}
+			ln.blank = blank
+			blank = 0
+			out = append(out, ln)
+		}
+		pages = append(pages, out)
+	}
+	return pages
+}
+
+// makeLine cleans one layout line; ok is false for a line with no visible text.
+func makeLine(l layout.Line, page int, pdf bool) (line, bool) {
+	var raw strings.Builder
+	for _, s := range l.Spans {
+		raw.WriteString(s.Text)
+	}
+	rawText := raw.String()
+	bullet := startsWithPrivateGlyph(rawText)
+	text := strings.TrimRightFunc(dropSoftHyphens(Clean(rawText)), unicode.IsSpace)
+	indent := len(text) - len(strings.TrimLeft(text, " \t"))
+	text = strings.TrimSpace(text)
+	if bullet {
+		text = strings.TrimSpace("• " + text)
+	}
+	if !hasVisible(text) {
+		return line{}, false
+	}
+	if !pdf {
+		// In a text file, indentation is the only geometry there is.
+		text = collapseSpaces(text)
+	}
+	ln := line{
+		text:    text,
+		page:    page,
+		x:       l.X,
+		y:       l.Y,
+		w:       l.W,
+		h:       l.H,
+		size:    l.Size(),
+		bold:    l.Bold(),
+		heading: l.Heading,
+		indent:  indent,
+	}
+	if m := markerRE.FindString(text); m != "" && len([]rune(strings.TrimSpace(m))) < len([]rune(text)) {
+		ln.marker = strings.TrimSpace(m)
+	}
+	ln.lead = boldLead(l.Spans)
+	ln.italic = allItalic(l.Spans)
+	return ln, true
+}
+
+// boldLead returns the bold run that opens a line, after any list marker:
+// the outcome title of a report that sets it in bold.
+func boldLead(spans []layout.Span) string {
+	var b strings.Builder
+	started := false
+	for _, s := range spans {
+		t := Clean(s.Text)
+		if !started {
+			if strings.TrimSpace(t) == "" || isMarkerOnly(t) {
+				continue
+			}
+			if !s.Bold {
+				return ""
+			}
+			started = true
+		}
+		if !s.Bold && strings.TrimSpace(t) != "" {
+			break
+		}
+		b.WriteString(t)
+	}
+	lead := strings.TrimSpace(b.String())
+	if m := markerRE.FindString(lead); m != "" {
+		lead = strings.TrimSpace(lead[len(m):])
+	}
+	return lead
+}
+
+func isMarkerOnly(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return true
+	}
+	m := markerRE.FindString(s + " ")
+	return m != "" && strings.TrimSpace(m) == s
+}
+
+func allItalic(spans []layout.Span) bool {
+	seen := false
+	for _, s := range spans {
+		if strings.TrimSpace(s.Text) == "" {
+			continue
+		}
+		if !s.Italic {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// startsWithPrivateGlyph reports whether the first visible character is a
+// private-use glyph: the bullet of a Symbol or Wingdings font.
+func startsWithPrivateGlyph(s string) bool {
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		return isPrivate(r)
+	}
+	return false
+}
+
+func hasVisible(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// collapseSpaces turns runs of spaces into one, keeping tabs (table cells).
+func collapseSpaces(s string) string {
+	if !strings.Contains(s, "  ") {
+		return s
+	}
+	var b strings.Builder
+	prev := false
+	for _, r := range s {
+		if r == ' ' {
+			if prev {
+				continue
+			}
+			prev = true
+		} else {
+			prev = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// firstRune and lastRune of a string, utf8.RuneError when empty.
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}

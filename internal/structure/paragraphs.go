@@ -1,0 +1,337 @@
+package structure
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// para is one paragraph, list item, heading or table row: lines joined the
+// way a reader reads them.
+type para struct {
+	text       string
+	marker     string  // list marker, "" if none
+	lead       string  // the bold run-in title that opens it, "" if none
+	bold       bool    // every line bold
+	size       float64 // font size of its first line
+	heading    int     // Markdown heading level
+	page       int
+	x          float64
+	gap        float64 // space above: blank lines (text) or line pitches (PDF)
+	lines      int
+	table      bool // a table row, cells separated by tabs
+	blankAfter bool // text files: a blank line follows
+}
+
+// body is the paragraph's text without its list marker.
+func (p *para) body() string {
+	return strings.TrimSpace(strings.TrimPrefix(p.text, p.marker))
+}
+
+func (p *para) words() int { return len(strings.Fields(p.body())) }
+
+// textParagraphs joins the lines of a text or Markdown file. A blank line
+// ends a paragraph, except in files copied from a PDF with a blank line
+// after every visual line; wrapped lines are recognised by their length
+// against the file's wrap width, by a lowercase start or by a cut word.
+func textParagraphs(ls []line, v vocabulary, markdown bool) []para {
+	width := wrapWidth(ls)
+	double := doubleSpaced(ls)
+	var out []para
+	var cur *para
+	var prev *line
+	for i := range ls {
+		l := &ls[i]
+		if cur != nil && textContinues(cur, prev, l, width, double, markdown) {
+			cur.text = v.join(cur.text, l.text)
+			cur.lines++
+			cur.bold = cur.bold && l.bold
+			if cur.lead == strings.TrimSpace(strings.TrimPrefix(prev.text, prev.marker)) && prev.bold {
+				cur.lead = strings.TrimSpace(cur.lead + " " + l.lead)
+			}
+			prev = l
+			continue
+		}
+		if cur != nil {
+			cur.blankAfter = l.blank > 0
+		}
+		out = append(out, para{
+			text: l.text, marker: l.marker, lead: l.lead, bold: l.bold, heading: l.heading,
+			page: l.page, gap: float64(l.blank), lines: 1, table: strings.Contains(l.text, "\t"),
+		})
+		cur = &out[len(out)-1]
+		prev = l
+	}
+	if cur != nil {
+		cur.blankAfter = true
+	}
+	return out
+}
+
+func textContinues(cur *para, a, b *line, width int, double, markdown bool) bool {
+	switch {
+	case a.heading > 0 || b.heading > 0, b.marker != "", cur.table,
+		strings.Contains(b.text, "\t"), isBareURL(a.text), isBareURL(b.text):
+		return false
+	case b.blank >= 2, b.blank == 1 && !(double && width > 0):
+		return false
+	case endsWithHyphen(a.text):
+		return true
+	case terminal(a.text):
+		return startsLower(b.text) && continuesSentence(a.text)
+	case startsLower(b.text):
+		return true
+	case cur.marker != "" && b.indent > a.indent-len(cur.marker) && b.indent > 0:
+		return true
+	case width > 0 && utf8.RuneCountInString(a.text) >= width*6/10:
+		return true
+	case markdown && b.blank == 0 && b.lead == "" && !b.bold:
+		return true
+	}
+	return false
+}
+
+// wrapWidth estimates the column at which a hard-wrapped text file was cut,
+// or 0 when lines are whole paragraphs: wrapped files have most of their
+// lines close to one length.
+func wrapWidth(ls []line) int {
+	var lens []int
+	for _, l := range ls {
+		if !isBareURL(l.text) {
+			lens = append(lens, utf8.RuneCountInString(l.text))
+		}
+	}
+	if len(lens) < 6 {
+		return 0
+	}
+	slices.Sort(lens)
+	w := lens[len(lens)*8/10]
+	if w < 30 {
+		return 0
+	}
+	near := 0
+	for _, n := range lens {
+		if n >= w*85/100 && n <= w*115/100 {
+			near++
+		}
+	}
+	if near*10 < len(lens)*4 {
+		return 0
+	}
+	return lens[len(lens)*95/100]
+}
+
+// doubleSpaced reports whether nearly every line is followed by one blank
+// line: a text copied from a PDF, where blank lines say nothing.
+func doubleSpaced(ls []line) bool {
+	if len(ls) < 6 {
+		return false
+	}
+	n := 0
+	for _, l := range ls[1:] {
+		if l.blank >= 1 {
+			n++
+		}
+	}
+	return n*10 >= (len(ls)-1)*7
+}
+
+// pdfParagraphs joins the positioned lines of a PDF into paragraphs using
+// geometry: the line pitch of the text, indentation, list markers, changes
+// of size or weight, sentence ends on short lines; and table rows from cells
+// laid side by side.
+func pdfParagraphs(pages [][]line, v vocabulary) []para {
+	var all []line
+	for _, ls := range pages {
+		all = append(all, ls...)
+	}
+	g := newGeometry(all)
+	var out []para
+	var cur *para
+	var first, prev *line
+	for i := 0; i < len(all); i++ {
+		if row, n := tableRow(all, i, v); n > 0 {
+			out = append(out, row)
+			cur, prev = nil, nil
+			i += n - 1
+			continue
+		}
+		l := &all[i]
+		if cur != nil && g.continues(cur, first, prev, l) {
+			cur.text = v.join(cur.text, l.text)
+			cur.lines++
+			if cur.bold && prev.bold && l.lead != "" {
+				cur.lead = strings.TrimSpace(cur.lead + " " + l.lead)
+			}
+			cur.bold = cur.bold && l.bold
+			prev = l
+			continue
+		}
+		gap := 0.0
+		if prev != nil && prev.page == l.page && l.y > prev.y {
+			gap = (l.y - prev.y) / g.pitch(l.size)
+		} else if prev == nil && len(out) > 0 {
+			gap = 2
+		}
+		out = append(out, para{
+			text: l.text, marker: l.marker, lead: l.lead, bold: l.bold, size: l.size,
+			page: l.page, x: l.x, gap: gap, lines: 1,
+		})
+		cur = &out[len(out)-1]
+		first, prev = l, l
+	}
+	return out
+}
+
+// geometry holds what a document's lines say about its layout.
+type geometry struct {
+	pitches map[float64]float64 // usual baseline distance per font size
+	right   map[rightKey]float64
+}
+
+type rightKey struct {
+	page int
+	x    float64
+}
+
+func newGeometry(all []line) *geometry {
+	g := &geometry{pitches: map[float64]float64{}, right: map[rightKey]float64{}}
+	deltas := map[float64][]float64{}
+	for i := 1; i < len(all); i++ {
+		a, b := all[i-1], all[i]
+		if a.page != b.page || math.Abs(a.size-b.size) > 0.3 || math.Abs(a.x-b.x) > 20 {
+			continue
+		}
+		d := b.y - a.y
+		if d > 0.9*a.size && d < 2.5*a.size {
+			deltas[round1(a.size)] = append(deltas[round1(a.size)], d)
+		}
+	}
+	for s, ds := range deltas {
+		slices.Sort(ds)
+		g.pitches[s] = ds[len(ds)/4] // the tight quartile: lines within a paragraph
+	}
+	for _, l := range all {
+		k := rightKey{l.page, math.Round(l.x)}
+		g.right[k] = max(g.right[k], l.x+l.w)
+	}
+	return g
+}
+
+func round1(f float64) float64 { return math.Round(f*2) / 2 }
+
+// pitch is the usual distance between the baselines of two lines of one
+// paragraph in this font size.
+func (g *geometry) pitch(size float64) float64 {
+	if p, ok := g.pitches[round1(size)]; ok {
+		return p
+	}
+	if size <= 0 {
+		return 14
+	}
+	return 1.25 * size
+}
+
+// columnRight is where the lines of a column starting at x end on this page.
+func (g *geometry) columnRight(page int, x float64) float64 {
+	r := 0.0
+	for dx := -3.0; dx <= 3; dx++ {
+		r = max(r, g.right[rightKey{page, math.Round(x) + dx}])
+	}
+	return r
+}
+
+// continues decides whether line b goes on the paragraph cur whose first
+// line is first and last line a.
+func (g *geometry) continues(cur *para, first, a, b *line) bool {
+	if b.marker != "" || cur.table || math.Abs(a.size-b.size) > 0.6 {
+		return false
+	}
+	startsBold := b.bold || b.lead != ""
+	switch {
+	case a.bold && !startsBold && !terminal(a.text):
+		return false // a heading above its text
+	case b.bold && !a.bold:
+		return false // a heading below a paragraph
+	}
+	if b.page != a.page || b.y < a.y-1 {
+		// Next column or next page: a paragraph goes on only where the
+		// sentence visibly does.
+		if terminal(a.text) && !(startsLower(b.text) && continuesSentence(a.text)) {
+			return false
+		}
+		return startsLower(b.text) || endsWithHyphen(a.text) || a.x+a.w >= g.columnRight(a.page, a.x)-0.12*max(a.w, 100)
+	}
+	p := b.y - a.y
+	if p > 1.35*g.pitch(a.size) || p < 0.5*a.size {
+		return false
+	}
+	// Indentation: continuation lines share one left edge; the first line
+	// may be indented (first-line indent) or carry a hanging marker.
+	switch {
+	case first == a && cur.marker != "":
+		if b.x < a.x-4 {
+			return false
+		}
+	case first == a:
+		if b.x > a.x+4 || b.x < a.x-40 {
+			return false
+		}
+	default:
+		if math.Abs(b.x-a.x) > 4 {
+			return false
+		}
+	}
+	if terminal(a.text) {
+		if startsLower(b.text) && continuesSentence(a.text) {
+			return true
+		}
+		// A sentence that ends well before the column's edge ends the paragraph.
+		right := g.columnRight(a.page, a.x)
+		if a.x+a.w < right-0.2*(right-a.x) {
+			return false
+		}
+	}
+	return true
+}
+
+// tableRow recognises, at lines[i], a row of table cells: cells side by
+// side, each one or a few lines, the next cell starting back up at the row's
+// top further right. It returns the row as a paragraph and the number of
+// lines used, or 0.
+func tableRow(ls []line, i int, v vocabulary) (para, int) {
+	const maxCellLines = 8
+	top := ls[i]
+	cellEnd := func(j int) int {
+		k := j + 1
+		for k < len(ls) && k-j < maxCellLines && ls[k].page == ls[j].page &&
+			math.Abs(ls[k].x-ls[j].x) < 2 && ls[k].y > ls[k-1].y && ls[k].y-ls[k-1].y < 2*max(ls[k].size, 6) &&
+			ls[k].marker == "" {
+			k++
+		}
+		return k
+	}
+	var cells []string
+	bold := true
+	j := i
+	x := -1.0
+	for j < len(ls) && ls[j].page == top.page && math.Abs(ls[j].y-top.y) < 2.5 && ls[j].x > x+10 {
+		end := cellEnd(j)
+		text := ""
+		for k := j; k < end; k++ {
+			text = v.join(text, ls[k].text)
+			bold = bold && ls[k].bold
+		}
+		cells = append(cells, text)
+		x = ls[j].x
+		j = end
+	}
+	if len(cells) < 2 {
+		return para{}, 0
+	}
+	return para{
+		text: strings.Join(cells, "\t"), bold: bold, size: top.size, page: top.page, x: top.x,
+		lines: j - i, table: true,
+	}, j - i
+}

@@ -1,0 +1,271 @@
+package structure
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"escale/internal/mission"
+)
+
+// section is a heading and the paragraphs under it; head is -1 for what
+// comes before the first heading.
+type section struct {
+	head  int
+	kind  string
+	rank  float64
+	paras []int
+	sub   map[int]bool // paragraphs that are sub-headings (outcome categories)
+}
+
+// titleWords say that a line names a report rather than a part of it.
+var titleWordRE = regexp.MustCompile(`\b(rapport|mission|compte rendu|compte-rendu|visite|deplacement|voyage|sejour)\b`)
+
+// findTitle picks the report's own title among the first paragraphs, before
+// the first section heading: the level-1 heading of Markdown, the most
+// prominent heading of a PDF's first page, the first line of a text when it
+// reads as a title. It returns -1 when the report has none.
+func findTitle(ps []para, hs []head, format string) int {
+	const window = 6
+	var cands []int
+	for i := 0; i < len(ps) && i < window; i++ {
+		if ps[i].page != ps[0].page {
+			break
+		}
+		if hs[i].is && sectionHeading(ps[i], hs[i]) {
+			break
+		}
+		if titleShape(&ps[i]) {
+			cands = append(cands, i)
+		}
+	}
+	if len(cands) == 0 {
+		return -1
+	}
+	switch format {
+	case mission.FormatMarkdown:
+		for _, i := range cands {
+			if ps[i].heading == 1 {
+				return i
+			}
+		}
+		for _, i := range cands {
+			if ps[i].heading > 0 {
+				return i
+			}
+		}
+		if cands[0] == 0 && hs[0].is {
+			return 0
+		}
+		return -1
+	case mission.FormatPDF:
+		best := -1
+		for _, i := range cands {
+			if !hs[i].is && ps[i].size < bodySize(ps)+0.9 {
+				continue
+			}
+			if best < 0 || ps[i].size > ps[best].size+0.3 {
+				best = i
+			}
+		}
+		return best
+	}
+	if cands[0] == 0 {
+		return 0
+	}
+	return -1
+}
+
+// titleShape is a paragraph that can be a title: short, no sentence end, no
+// label (« Dates : ... »), not a list item.
+func titleShape(p *para) bool {
+	t := p.body()
+	n := p.words()
+	if p.table || p.marker != "" || n == 0 || n > 25 || startsLower(t) || !hasLetter(t) {
+		return false
+	}
+	switch lastRune(t) {
+	case '.', ';', ',', ':':
+		return false
+	}
+	if i := strings.Index(t, " :"); i >= 0 && i < 30 && !isCaps(t) {
+		return false
+	}
+	return true
+}
+
+// sectionHeading reports whether a heading opens a section by its words
+// rather than naming the report: « Objectifs de la mission » does,
+// « Mission de suivi à Lisbonne » and « Bilan de la mission à Bordeaux » do not.
+func sectionHeading(p para, h head) bool {
+	if h.kind == "" {
+		return false
+	}
+	f := fold(stripNumbering(p.text))
+	loc := titleWordRE.FindStringIndex(f)
+	if loc == nil {
+		return true
+	}
+	kw := headingKindPos(f)
+	if kw >= 0 && kw < loc[0] {
+		return !namesPlace(p.body())
+	}
+	return false
+}
+
+// headingKindPos is where the first section word sits in a folded heading.
+func headingKindPos(f string) int {
+	best := -1
+	for _, re := range keywordREs {
+		if m := re.FindStringSubmatchIndex(f); m != nil && (best < 0 || m[2] < best) {
+			best = m[2]
+		}
+	}
+	return best
+}
+
+// namesPlace reports whether a heading written in lowercase holds a
+// capitalised word after its first one: a place or an organisation, as in
+// « Bilan de la mission à Bordeaux ».
+func namesPlace(s string) bool {
+	if isCaps(s) {
+		return false
+	}
+	for i, w := range strings.Fields(s) {
+		if i > 0 && unicode.IsUpper(firstRune(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// buildSections groups paragraphs under their headings. A heading opens a
+// section when its words name a kind of section or when it looks as strong
+// as the headings that do; a weaker heading inside a section is a
+// sub-heading (in an outcomes section, the category of the outcomes below
+// it).
+func buildSections(ps []para, hs []head, title int, pdf bool) []section {
+	// The visual rank of the headings that name sections.
+	counts := map[float64]int{}
+	bestRank, bestN := 0.0, 0
+	for i, h := range hs {
+		if i != title && h.is && h.kind != "" && !h.weak {
+			counts[h.rank]++
+			if counts[h.rank] > bestN || (counts[h.rank] == bestN && h.rank > bestRank) {
+				bestRank, bestN = h.rank, counts[h.rank]
+			}
+		}
+	}
+	secs := []section{{head: -1}}
+	cur := &secs[0]
+	for i := range ps {
+		h := hs[i]
+		if i == title || !h.is {
+			cur.paras = append(cur.paras, i)
+			continue
+		}
+		if cur.head >= 0 && subHeading(cur, h, pdf) {
+			if cur.sub == nil {
+				cur.sub = map[int]bool{}
+			}
+			cur.sub[i] = true
+			cur.paras = append(cur.paras, i)
+			continue
+		}
+		kind := h.kind
+		if kind == "" {
+			if h.weak || (bestN > 0 && h.rank < bestRank-0.5) {
+				if cur.sub == nil {
+					cur.sub = map[int]bool{}
+				}
+				cur.sub[i] = true
+				cur.paras = append(cur.paras, i)
+				continue
+			}
+			kind = mission.KindOther
+		}
+		secs = append(secs, section{head: i, kind: kind, rank: h.rank})
+		cur = &secs[len(secs)-1]
+	}
+	return secs
+}
+
+// subHeading reports whether heading h, inside section cur, belongs to it:
+// a weaker heading, or in an outcomes section any heading that names no
+// other kind of section (« Québec RAYONNE », « Retombées économiques »).
+func subHeading(cur *section, h head, pdf bool) bool {
+	weaker := h.rank < cur.rank-0.5
+	if !pdf && cur.kind == mission.KindOutcomes {
+		weaker = h.rank <= cur.rank+0.5
+	}
+	switch {
+	case h.kind == "":
+		return weaker || h.weak
+	case h.kind == cur.kind:
+		return weaker
+	}
+	return false
+}
+
+// items are the paragraphs of a section that hold its entries: its list
+// items when it has a list, else its paragraphs, leaving out sub-headings,
+// tables and introductions ending with « : ».
+func items(ps []para, s section) []int {
+	list := 0
+	for _, i := range s.paras {
+		if ps[i].marker != "" && !s.sub[i] {
+			list++
+		}
+	}
+	var out []int
+	for _, i := range s.paras {
+		p := &ps[i]
+		switch {
+		case s.sub[i], p.table:
+		case list >= 2 && p.marker == "":
+		case list < 2 && strings.HasSuffix(strings.TrimSpace(p.text), ":"):
+		case !hasLetter(p.body()):
+		default:
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func objectives(ps []para, s section) []mission.Objective {
+	var out []mission.Objective
+	for _, i := range items(ps, s) {
+		out = append(out, mission.Objective{Text: ps[i].body(), Page: ps[i].page})
+	}
+	return out
+}
+
+func outcomes(ps []para, s section, pdf bool) []mission.Outcome {
+	keep := map[int]bool{}
+	for _, i := range items(ps, s) {
+		keep[i] = true
+	}
+	var out []mission.Outcome
+	var category *string
+	for _, i := range s.paras {
+		p := &ps[i]
+		if s.sub[i] {
+			c := p.body()
+			category = &c
+			continue
+		}
+		if !keep[i] {
+			continue
+		}
+		o := mission.Outcome{Category: category, Text: p.body(), Page: p.page}
+		if t, rest, ok := splitBoldLead(p.body(), p.lead); ok {
+			o.Title, o.Text = &t, rest
+		} else if !pdf && p.lead == "" {
+			if t, rest, ok := splitTextLead(p.body()); ok {
+				o.Title, o.Text = &t, rest
+			}
+		}
+		out = append(out, o)
+	}
+	return out
+}
