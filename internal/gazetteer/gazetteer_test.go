@@ -19,6 +19,11 @@ func TestDefaultCoversCapitalsAndMajorCities(t *testing.T) {
 	if capitals < 180 {
 		t.Errorf("Default() has %d capitals, want at least 180", capitals)
 	}
+	for _, name := range []string{"Anvers", "Rotterdam", "Le Havre", "Hambourg", "Valparaiso", "Durban"} {
+		if c, ok := g.City(name); !ok || !c.Port {
+			t.Errorf("City(%q).Port = false, want a port", name)
+		}
+	}
 	tests := []struct{ name, city, country string }{
 		{"Anvers", "Anvers", "Belgique"},
 		{"Antwerpen", "Anvers", "Belgique"},
