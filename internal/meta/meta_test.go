@@ -130,6 +130,10 @@ func TestDatesAndYear(t *testing.T) {
 			Source{}, "2019-10-07", "2019-10-11", "2019"},
 		{"writing date is not the trip", report("r.pdf", "Mission à Lyon", "Préparé par le Bureau des relations internationales, le 12 juillet 2016"),
 			Source{}, "null", "null", "2016"},
+		{"a letter's dateline is not the trip", report("r.pdf", "Mission à Lyon", "Québec, le 12 juillet 2016", "Objectifs", "Rencontrer."),
+			Source{}, "null", "null", "2016"},
+		{"place and range after a comma", report("r.txt", "Congrès annuel 2024", "Toronto, 6-9 juin 2024"),
+			Source{}, "2024-06-06", "2024-06-09", "2024"},
 		{"nothing at all", report("r.txt", "Mission à Lyon", "Objectifs", "Rencontrer."), Source{}, "null", "null", "null"},
 	}
 	k := DefaultKnowledge()

@@ -16,6 +16,10 @@ type when struct {
 // writingLine tells a line that dates the report itself, not the trip.
 var writingLine = regexp.MustCompile(`(?i)^\W*(document )?(prepare|redige|date du rapport|mis a jour|mise a jour|version|transmis|depose|approuve|signe|imprime|produit)`)
 
+// letterDate is a letter's dateline (« Québec, le 12 juillet 2016 »): the
+// day the report was signed.
+var letterDate = regexp.MustCompile(`^\W*[a-z][a-z' .-]*, le (1er|[0-9])`)
+
 // datesLine is a line that states the trip's dates (« Dates : du 17 au 23
 // novembre 2019 »).
 var datesLine = regexp.MustCompile(`^\W*(dates?|periode|duree|quand|calendrier)( de la mission| du sejour)?\s*:`)
@@ -69,8 +73,9 @@ func tripSpan(d *doc) (dates.Span, bool) {
 		if writingLine.MatchString(fold(l.text)) {
 			continue
 		}
-		// A long line is a paragraph whose single dates may be anything.
-		if s, ok := bestSpan(dates.Parse(l.text)); ok && (s.Kind == dates.Range || len(l.text) < 120) {
+		// A long line is a paragraph whose single dates may be anything;
+		// a dateline dates the letter.
+		if s, ok := bestSpan(dates.Parse(l.text)); ok && (s.Kind == dates.Range || len(l.text) < 120 && !letterDate.MatchString(fold(l.text))) {
 			return s, true
 		}
 	}
@@ -183,7 +188,7 @@ func fallbackYear(d *doc) int {
 		return y
 	}
 	for _, l := range d.lines[:d.head] {
-		if writingLine.MatchString(fold(l.text)) {
+		if f := fold(l.text); writingLine.MatchString(f) || letterDate.MatchString(f) {
 			continue
 		}
 		for _, s := range dates.Parse(l.text) {
@@ -207,7 +212,7 @@ func fallbackYear(d *doc) int {
 	}
 	// Last, the date the report was written, like a creation date.
 	for _, l := range d.lines[:d.head] {
-		if writingLine.MatchString(fold(l.text)) {
+		if f := fold(l.text); writingLine.MatchString(f) || letterDate.MatchString(f) {
 			if y := yearIn(l.text); y > 0 {
 				return y
 			}
