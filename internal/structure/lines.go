@@ -26,6 +26,11 @@ type line struct {
 	indent     int // text files: leading spaces
 }
 
+// allBold reports whether the line's text after its marker is bold.
+func (l *line) allBold() bool {
+	return l.bold || (l.lead != "" && l.lead == l.body())
+}
+
 // body is the line's text without its list marker.
 func (l *line) body() string {
 	return strings.TrimSpace(strings.TrimPrefix(l.text, l.marker))

@@ -31,6 +31,19 @@ func (p *para) body() string {
 
 func (p *para) words() int { return len(strings.Fields(p.body())) }
 
+// extend appends a line to the paragraph; a bold run-in title that fills
+// the paragraph so far goes on with the line's own bold lead.
+func (p *para) extend(l *line, v vocabulary) {
+	if p.lead != "" && p.lead == p.body() {
+		if l.marker == "" && l.lead != "" {
+			p.lead = v.join(p.lead, l.lead)
+		}
+	}
+	p.text = v.join(p.text, l.text)
+	p.lines++
+	p.bold = p.bold && l.allBold()
+}
+
 // textParagraphs joins the lines of a text or Markdown file. A blank line
 // ends a paragraph, except in files copied from a PDF with a blank line
 // after every visual line; wrapped lines are recognised by their length
@@ -44,12 +57,7 @@ func textParagraphs(ls []line, v vocabulary, markdown bool) []para {
 	for i := range ls {
 		l := &ls[i]
 		if cur != nil && textContinues(cur, prev, l, width, double, markdown) {
-			cur.text = v.join(cur.text, l.text)
-			cur.lines++
-			cur.bold = cur.bold && l.bold
-			if cur.lead == strings.TrimSpace(strings.TrimPrefix(prev.text, prev.marker)) && prev.bold {
-				cur.lead = strings.TrimSpace(cur.lead + " " + l.lead)
-			}
+			cur.extend(l, v)
 			prev = l
 			continue
 		}
@@ -57,7 +65,7 @@ func textParagraphs(ls []line, v vocabulary, markdown bool) []para {
 			cur.blankAfter = l.blank > 0
 		}
 		out = append(out, para{
-			text: l.text, marker: l.marker, lead: l.lead, bold: l.bold, heading: l.heading,
+			text: l.text, marker: l.marker, lead: l.lead, bold: l.allBold(), heading: l.heading,
 			page: l.page, gap: float64(l.blank), lines: 1, table: strings.Contains(l.text, "\t"),
 		})
 		cur = &out[len(out)-1]
@@ -159,12 +167,7 @@ func pdfParagraphs(pages [][]line, v vocabulary) []para {
 		}
 		l := &all[i]
 		if cur != nil && g.continues(cur, first, prev, l) {
-			cur.text = v.join(cur.text, l.text)
-			cur.lines++
-			if cur.bold && prev.bold && l.lead != "" {
-				cur.lead = strings.TrimSpace(cur.lead + " " + l.lead)
-			}
-			cur.bold = cur.bold && l.bold
+			cur.extend(l, v)
 			prev = l
 			continue
 		}
@@ -175,7 +178,7 @@ func pdfParagraphs(pages [][]line, v vocabulary) []para {
 			gap = 2
 		}
 		out = append(out, para{
-			text: l.text, marker: l.marker, lead: l.lead, bold: l.bold, size: l.size,
+			text: l.text, marker: l.marker, lead: l.lead, bold: l.allBold(), size: l.size,
 			page: l.page, x: l.x, gap: gap, lines: 1,
 		})
 		cur = &out[len(out)-1]
@@ -250,9 +253,9 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 	}
 	startsBold := b.bold || b.lead != ""
 	switch {
-	case a.bold && !startsBold && !terminal(a.text):
+	case a.allBold() && !startsBold && !terminal(a.text):
 		return false // a heading above its text
-	case b.bold && !a.bold:
+	case b.allBold() && !a.allBold() && !(a.lead != "" && a.lead == a.body()):
 		return false // a heading below a paragraph
 	}
 	if b.page != a.page || b.y < a.y-1 {
@@ -286,6 +289,9 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 	if terminal(a.text) {
 		if startsLower(b.text) && continuesSentence(a.text) {
 			return true
+		}
+		if b.lead != "" && !a.allBold() {
+			return false // a bold run-in title opens the next item
 		}
 		// A sentence that ends well before the column's edge ends the paragraph.
 		right := g.columnRight(a.page, a.x)

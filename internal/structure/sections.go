@@ -88,10 +88,28 @@ func titleShape(p *para) bool {
 	case '.', ';', ',', ':':
 		return false
 	}
-	if i := strings.Index(t, " :"); i >= 0 && i < 30 && !isCaps(t) {
+	return !isLabel(t)
+}
+
+// fieldLabels are the labels of a report's cover fields (« Dates : ... »).
+var fieldLabels = map[string]bool{
+	"date": true, "dates": true, "lieu": true, "lieux": true, "destination": true, "destinations": true,
+	"duree": true, "periode": true, "objet": true, "ville": true, "villes": true, "pays": true,
+	"auteur": true, "auteurs": true, "redaction": true, "responsable": true, "responsables": true,
+	"direction": true, "service": true, "unite": true, "dossier": true, "reference": true, "numero": true,
+	"no": true, "n°": true, "version": true, "statut": true, "classification": true,
+	"chef de delegation": true, "chef de mission": true, "organisateur": true, "organisateurs": true,
+}
+
+// isLabel reports whether a line is a cover field, « Dates : du 1er au 3 mai »:
+// a label that is a field name or a section word, then a colon.
+func isLabel(t string) bool {
+	i := strings.Index(t, ":")
+	if i < 0 {
 		return false
 	}
-	return true
+	label := fold(strings.TrimSpace(t[:i]))
+	return fieldLabels[label] || (len(strings.Fields(label)) <= 3 && headingKind(label) != "")
 }
 
 // sectionHeading reports whether a heading opens a section by its words
