@@ -185,16 +185,27 @@ func (g *Gazetteer) index(k string, i int32, alias bool) {
 	g.cityBy[k] = append(g.cityBy[k], entry{i, alias})
 }
 
-// compare orders the cities a name may mean, likeliest first: French names before aliases, notable places, then population.
+// compare orders the cities a name may mean, likeliest first, by their
+// population weighed by how well known they are: a place libgeonames names
+// in French and a capital count three times each, a match on an alias
+// (« Monaco » for Munich in Italian) one twentieth.
 func (g *Gazetteer) compare(a, b entry) int {
-	ca, cb := &g.cities[a.city], &g.cities[b.city]
-	if a.alias != b.alias {
-		return boolOrder(!a.alias)
+	return cmp.Compare(g.weight(b), g.weight(a))
+}
+
+func (g *Gazetteer) weight(e entry) float64 {
+	c := &g.cities[e.city]
+	w := float64(c.Population + 1)
+	if c.Notable {
+		w *= 3
 	}
-	if ca.Notable != cb.Notable {
-		return boolOrder(ca.Notable)
+	if c.Capital {
+		w *= 3
 	}
-	return cmp.Compare(cb.Population, ca.Population)
+	if e.alias {
+		w /= 20
+	}
+	return w
 }
 
 func boolOrder(first bool) int {
@@ -279,8 +290,7 @@ func (g *Gazetteer) Country(name string) (Country, bool) {
 	return g.countries[is[0]], true
 }
 
-// Cities returns every city a name may mean, likeliest first (French names
-// before aliases, notable places, then population).
+// Cities returns every city a name may mean, likeliest first (see compare).
 func (g *Gazetteer) Cities(name string) []City {
 	es := g.cityBy[Fold(name)]
 	out := make([]City, len(es))

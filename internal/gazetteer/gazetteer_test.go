@@ -43,6 +43,11 @@ func TestDefaultCoversCapitalsAndMajorCities(t *testing.T) {
 		{"Ouagadougou", "Ouagadougou", "Burkina Faso"},
 		{"Nouméa", "Nouméa", "Nouvelle-Calédonie"},
 		{"Sept-Îles", "Sept-Îles", "Canada"},
+		{"Singapour", "Singapour", "Singapour"},
+		{"Francfort", "Francfort-sur-le-Main", "Allemagne"},
+		{"Santiago", "Santiago du Chili", "Chili"},
+		{"Iqaluit", "Iqaluit", "Canada"},
+		{"Monaco", "Monaco", "Monaco"},
 	}
 	for _, tt := range tests {
 		c, ok := g.City(tt.name)

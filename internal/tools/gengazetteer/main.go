@@ -27,7 +27,8 @@
 // file. Nothing here runs at test or build time: only the generated file is used.
 //
 // A city is kept when libgeonames names it in French, when it is a national
-// capital, or when its population reaches -min-population. The output format
+// capital or the seat of a first-level division (state, province, region),
+// when it is a port, or when its population reaches -min-population. The output format
 // is described in package gazetteer. Flags: C national capital, A seat of an
 // administrative division, F named in French by libgeonames (a notable place),
 // W the French name is also a common French word (Debian's wfrench list:
@@ -59,7 +60,7 @@ func main() {
 		portsPath  = flag.String("ports", "", "lib/ports.json from the npm package sea-ports (optional: port flags)")
 		localeDir  = flag.String("locale", "/usr/share/locale", "directory of gettext catalogues (libgeonames-common, iso-codes)")
 		isoJSON    = flag.String("iso", "/usr/share/iso-codes/json/iso_3166-1.json", "iso-codes' ISO 3166-1 JSON")
-		minPop     = flag.Int("min-population", 15000, "keep cities at least this populous, besides those named in French and capitals")
+		minPop     = flag.Int("min-population", 10000, "keep cities at least this populous, besides those named in French, capitals, seats of regions and ports")
 		wordsPath  = flag.String("words", "/usr/share/dict/french", "French word list (Debian's wfrench) to flag names that are also common words; empty to skip")
 		out        = flag.String("o", "internal/gazetteer/data/gazetteer.tsv.gz", "output file (gzipped TSV)")
 	)
@@ -127,8 +128,10 @@ func run(citiesPath, portsPath, localeDir, isoJSON, wordsPath string, minPop int
 	fmt.Fprintln(&b, "# country\tcode\tFrench name\taliases")
 	fmt.Fprintln(&b, "# city\tgeonames id\tFrench name\taliases\tcountry code\tpopulation\tlatitude\tlongitude\tflags")
 	known := map[string]bool{}
+	byCode := map[string]country{}
 	for _, c := range countries {
 		known[c.code] = true
+		byCode[c.code] = c
 		fmt.Fprintf(&b, "country\t%s\t%s\t%s\n", c.code, c.name, strings.Join(c.aliases, "|"))
 	}
 	kept, french := 0, 0
@@ -136,7 +139,8 @@ func run(citiesPath, portsPath, localeDir, isoJSON, wordsPath string, minPop int
 		id := strconv.Itoa(c.ID)
 		fr, hasFr := frNames[id]
 		capital := c.FeatureCode == "PPLC"
-		if !hasFr && !capital && !ports[c.ID] && c.Population < minPop {
+		seat := c.FeatureCode == "PPLA" // seat of a state, province or region
+		if !hasFr && !capital && !seat && !ports[c.ID] && c.Population < minPop {
 			continue
 		}
 		if !known[c.Country] {
@@ -158,6 +162,26 @@ func run(citiesPath, portsPath, localeDir, isoJSON, wordsPath string, minPop int
 		add(c.Name)
 		for _, cat := range aliasCats {
 			add(cat[id])
+		}
+		// A city-state's capital goes by the country's name (Singapour).
+		if co, ok := byCode[c.Country]; ok && capital && (c.Name == co.english || strings.HasPrefix(c.Name, co.english+" ")) {
+			if !hasFr {
+				name, aliases = co.name, nil
+				add(c.Name)
+			} else {
+				add(co.name)
+			}
+		}
+		// « Francfort-sur-le-Main » is « Francfort », « Frankfurt am Main »
+		// « Frankfurt », when the city is large enough to own the short name.
+		if c.Population >= 200000 {
+			for _, n := range append([]string{name}, aliases...) {
+				for _, sep := range []string{"-sur-", " am ", " upon ", "-upon-", " sur "} {
+					if i := strings.Index(n, sep); i > 0 {
+						add(n[:i])
+					}
+				}
+			}
 		}
 		flags := ""
 		if capital {
@@ -275,8 +299,8 @@ func readCatalogue(localeDir, lang, domain string) (map[string]string, error) {
 }
 
 type country struct {
-	code, name string
-	aliases    []string
+	code, name, english string
+	aliases             []string
 }
 
 // frenchUsage gives the short French name in everyday use where ISO's is a
@@ -331,7 +355,10 @@ func readCountries(localeDir, isoJSON string) ([]country, error) {
 	}
 	var out []country
 	for _, e := range doc.Entries {
-		c := country{code: e.Alpha2, name: tr(e.Name)}
+		c := country{code: e.Alpha2, name: tr(e.Name), english: e.Name}
+		if e.CommonName != "" {
+			c.english = e.CommonName
+		}
 		iso := c.name
 		if u, ok := frenchUsage[e.Alpha2]; ok {
 			c.name = u
