@@ -142,14 +142,19 @@ func readOnce(ctx context.Context, data []byte, opts Options, rebuild bool) (*la
 	return doc, rd.failures, err
 }
 
-// needsRewrite tells files the library cannot open as they are: encrypted
-// files (it lacks AES-256 and leaves AES padding in strings), and headers
-// it rejects (PDF 2.0, junk before %PDF).
+// needsRewrite tells files the library should not read as they are:
+// encrypted files (it lacks AES-256 and leaves AES padding in strings),
+// headers it rejects (PDF 2.0, junk before %PDF), and files with xref or
+// object streams, whose counts it trusts (an /N of two billion loops for
+// minutes; a large /Size or /Columns allocates gigabytes). The rebuilt copy
+// has neither, and reads faster: the library re-reads a whole object stream
+// for each object in it.
 func needsRewrite(data []byte) bool {
 	if !bytes.HasPrefix(data, []byte("%PDF-1.")) || len(data) < 9 || data[7] < '0' || data[7] > '7' {
 		return true
 	}
-	return encryptRef.Match(tail(data))
+	return bytes.Contains(data, []byte("/ObjStm")) || bytes.Contains(data, []byte("/XRef")) ||
+		encryptRef.Match(tail(data))
 }
 
 var encryptRef = regexp.MustCompile(`/Encrypt\s*(\d+\s+\d+\s+R|<<)`)
