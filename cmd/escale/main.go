@@ -35,7 +35,8 @@ type env struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"extract": runExtract,
+		"extract":     runExtract,
+		workerCommand: runWorker,
 	}
 }
 

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"escale/internal/extract"
+	"escale/internal/mission"
+	"escale/internal/worker"
+)
+
+// runWorker is the hidden subcommand a worker.Runner starts: it reads one
+// request on stdin, extracts under the limits the request carries, and
+// writes one response on stdout. Its stderr goes to the parent, which logs it.
+// Its flags are set by the parent (extractConfig.workerArgs), never read from
+// the environment: the parent already resolved them.
+func runWorker(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet(workerCommand, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var cfg extractConfig
+	fs.StringVar(&cfg.Taxonomy, "taxonomy", "", "themes file")
+	fs.StringVar(&cfg.Gazetteer, "gazetteer", "", "cities file")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
+		fmt.Fprintf(e.stderr, "usage: %s: bad arguments %q\n", workerCommand, args)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return worker.Serve(ctx, e.stdin, e.stdout, func() (worker.Func, error) {
+		k, err := loadKnowledge(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, data []byte, filename string, maxPages int) (*mission.Mission, error) {
+			return extract.Extract(ctx, data, filename, extract.Options{MaxPages: maxPages, Knowledge: k, Logger: log})
+		}, nil
+	})
+}
