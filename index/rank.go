@@ -474,7 +474,7 @@ func (s *rankSearcher) Close() error {
 	return nil
 }
 
-func (s *rankSearcher) Weight() float64     { return 1 }
+func (s *rankSearcher) Weight() float64      { return 1 }
 func (s *rankSearcher) SetQueryNorm(float64) {}
 func (s *rankSearcher) Min() int             { return 0 }
 func (s *rankSearcher) DocumentMatchPoolSize() int {

@@ -4,8 +4,8 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"html"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,27 +163,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if text == nil {
 		req.Score = "none"
 	}
-	// Facets whose own selection is empty are counted on the main result;
-	// each selected one needs the result without its selection.
-	type side struct {
-		facet string
-		req   *bleve.SearchRequest
-	}
-	var sides []side
-	for _, f := range Facets {
-		selected := len(p.filters[f]) > 0 || f == FacetYear && (q.YearFrom != 0 || q.YearTo != 0)
-		switch {
-		case f == FacetSection && text != nil:
-			// Counted per kind below: "where the text matches" depends on the query.
-		case !selected:
-			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
-		default:
-			r := bleve.NewSearchRequestOptions(build(f), 0, 0, false)
-			r.Score = "none"
-			r.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
-			sides = append(sides, side{f, r})
-		}
-	}
+	sides := addFacets(req, Facets, func(f string) bool { return f == FacetSection && text != nil }, p, q, build)
 	var sectionReqs []*bleve.SearchRequest
 	if text != nil {
 		// With plain words, "the text matches in a section of kind K" is "one
@@ -208,53 +188,19 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			sectionReqs = append(sectionReqs, r)
 		}
 	}
-
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		errs    []error
-		sideRes = make([]*bleve.SearchResult, len(sides))
-		secRes  = make([]*bleve.SearchResult, len(sectionReqs))
-	)
-	run := func(r *bleve.SearchRequest, out **bleve.SearchResult) {
-		defer wg.Done()
-		res, err := ix.missions.SearchInContext(ctx, r)
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			errs = append(errs, err)
-			return
-		}
-		*out = res
+	reqs := []*bleve.SearchRequest{req}
+	for _, s := range sides {
+		reqs = append(reqs, s.req)
 	}
-	for i := range sides {
-		wg.Add(1)
-		go run(sides[i].req, &sideRes[i])
-	}
-	for i := range sectionReqs {
-		wg.Add(1)
-		go run(sectionReqs[i], &secRes[i])
-	}
-	res, err := ix.missions.SearchInContext(ctx, req)
-	wg.Wait()
+	reqs = append(reqs, sectionReqs...)
+	all, err := searchAll(ctx, ix.missions, reqs)
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("index: search facets: %w", errs[0])
-	}
+	res, secRes := all[0], all[1+len(sides):]
 
-	out := &Result{Total: res.Total, Page: q.Page, Size: q.Size, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
-	facets := res.Facets
-	for i, s := range sides {
-		if facets == nil {
-			facets = search.FacetResults{}
-		}
-		facets[s.facet] = sideRes[i].Facets[s.facet]
-	}
-	for _, f := range Facets {
-		out.Facets[f] = facetList(facets[f], p.filters[f])
-	}
+	out := &Result{Total: res.Total, Page: q.Page, Size: q.Size, Hits: []Hit{}}
+	out.Facets = collectFacets(Facets, res, sides, all[1:1+len(sides)], p)
 	if text != nil {
 		var sv []FacetValue
 		for i, k := range mission.Kinds {
@@ -290,6 +236,69 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 	}
 	return out, nil
+}
+
+// side is a facet counted by a request of its own: the result without the
+// facet's own selection.
+type side struct {
+	facet string
+	req   *bleve.SearchRequest
+}
+
+// addFacets asks for the facets names on main, except those whose own
+// selection is not empty (multi-select, as Solr's tag/exclude): each of those
+// gets a side request built without it. skip names facets counted otherwise.
+func addFacets(main *bleve.SearchRequest, names []string, skip func(string) bool, p *plan, q Query, build func(skip string) query.Query) []side {
+	var sides []side
+	for _, f := range names {
+		selected := len(p.filters[f]) > 0 || f == FacetYear && (q.YearFrom != 0 || q.YearTo != 0)
+		switch {
+		case skip(f):
+		case !selected:
+			main.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+		default:
+			r := bleve.NewSearchRequestOptions(build(f), 0, 0, false)
+			r.Score = "none"
+			r.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+			sides = append(sides, side{f, r})
+		}
+	}
+	return sides
+}
+
+// collectFacets gathers the facets of names from the main result and the sides.
+func collectFacets(names []string, main *bleve.SearchResult, sides []side, sideRes []*bleve.SearchResult, p *plan) map[string][]FacetValue {
+	got := search.FacetResults{}
+	for f, r := range main.Facets {
+		got[f] = r
+	}
+	for i, s := range sides {
+		got[s.facet] = sideRes[i].Facets[s.facet]
+	}
+	out := map[string][]FacetValue{}
+	for _, f := range names {
+		out[f] = facetList(got[f], p.filters[f])
+	}
+	return out
+}
+
+// searchAll runs requests side by side on idx; results come in their order.
+func searchAll(ctx context.Context, idx bleve.Index, reqs []*bleve.SearchRequest) ([]*bleve.SearchResult, error) {
+	out := make([]*bleve.SearchResult, len(reqs))
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i := 1; i < len(reqs); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = idx.SearchInContext(ctx, reqs[i])
+		}()
+	}
+	if len(reqs) > 0 {
+		out[0], errs[0] = idx.SearchInContext(ctx, reqs[0])
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // facetList turns Bleve's term counts into facet values, merging values
@@ -423,6 +432,3 @@ func passagesOf(res *bleve.SearchResult) []Passage {
 	}
 	return out
 }
-
-// escape is the fragment of a passage without highlights.
-func escape(s string) string { return html.EscapeString(s) }
