@@ -37,6 +37,9 @@ func commands() map[string]command {
 	return map[string]command{
 		"extract":     runExtract,
 		workerCommand: runWorker,
+		"serve":       runServe,
+		"ingest":      runIngest,
+		"reindex":     runReindex,
 	}
 }
 

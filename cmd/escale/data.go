@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+
+	"escale/index"
+	"escale/internal/gazetteer"
+	"escale/internal/meta"
+	"escale/internal/service"
+	"escale/internal/store"
+)
+
+// dataConfig is what every command that works on a data directory needs:
+// where it is, how many extractions run at once, and how each runs.
+type dataConfig struct {
+	Data    string
+	Workers int
+	Queue   int
+	Extract extractConfig
+}
+
+// dataFlags are the flags behind a dataConfig.
+type dataFlags struct {
+	fs      *flag.FlagSet
+	data    *string
+	workers *int
+	queue   *int
+	extract *extractFlags
+}
+
+func addDataFlags(fs *flag.FlagSet) *dataFlags {
+	return &dataFlags{
+		fs:      fs,
+		data:    fs.String("data", "./data", "répertoire des données : catalogue, originaux, index ("+envName("data")+")"),
+		workers: fs.Int("workers", 2, "extractions simultanées ("+envName("workers")+")"),
+		queue:   fs.Int("queue", 16, "extractions en attente au-delà, avant de répondre 503 ("+envName("queue")+")"),
+		extract: addExtractFlags(fs),
+	}
+}
+
+// resolve returns the configuration once fs is parsed; flags win over
+// their ESCALE_* variables, which win over the defaults.
+func (f *dataFlags) resolve(getenv func(string) string) (dataConfig, error) {
+	var c dataConfig
+	if err := applyEnv(f.fs, getenv, "data", "workers", "queue"); err != nil {
+		return c, err
+	}
+	x, err := f.extract.resolve(getenv)
+	if err != nil {
+		return c, err
+	}
+	c = dataConfig{Data: *f.data, Workers: *f.workers, Queue: *f.queue, Extract: x}
+	switch {
+	case c.Data == "":
+		return c, fmt.Errorf("--data est vide : indiquez le répertoire des données, par exemple --data ./data")
+	case c.Workers < 1 || c.Workers > 64:
+		return c, fmt.Errorf("--workers %d : choisissez entre 1 et 64 extractions simultanées", c.Workers)
+	case c.Queue < 0 || c.Queue > 10000:
+		return c, fmt.Errorf("--queue %d : choisissez entre 0 et 10000 extractions en attente", c.Queue)
+	}
+	if abs, err := filepath.Abs(c.Data); err == nil {
+		c.Data = abs
+	}
+	return c, nil
+}
+
+// applyEnv sets each named flag that the command line left out from its
+// ESCALE_* variable, when set.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string, names ...string) error {
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[fl.Name] = true })
+	for _, name := range names {
+		if given[name] {
+			continue
+		}
+		v := getenv(envName(name))
+		if v == "" {
+			continue
+		}
+		if err := fs.Set(name, v); err != nil {
+			return fmt.Errorf("%s « %s » : valeur invalide pour --%s", envName(name), v, name)
+		}
+	}
+	return nil
+}
+
+// given reports whether the flag or its variable was set.
+func given(fs *flag.FlagSet, getenv func(string) string, name string) bool {
+	set := getenv(envName(name)) != ""
+	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == name })
+	return set
+}
+
+// dataDir is a data directory opened by this process: its lock, store,
+// index and the service over them.
+type dataDir struct {
+	lock  *store.Lock
+	store *store.Store
+	index *index.Index
+	svc   *service.Service
+}
+
+// errHeld says that another process holds the data directory; holder is
+// what that process wrote about itself.
+type errHeld struct {
+	dir, holder string
+}
+
+func (e *errHeld) Error() string {
+	return fmt.Sprintf("data directory %s held by %q", e.dir, e.holder)
+}
+
+// openDataDir takes the data directory for this process and opens the
+// catalog and the index; the caller reconciles them (Service.Reconcile). holder says who holds it (for the
+// message another process shows).
+func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Logger) (*dataDir, error) {
+	lock, err := store.Acquire(c.Data, holder)
+	if errors.Is(err, store.ErrLocked) {
+		return nil, &errHeld{dir: c.Data, holder: store.Holder(c.Data)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &dataDir{lock: lock}
+	k, err := loadKnowledge(c.Extract)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.store, err = store.Open(ctx, c.Data); err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.index, err = index.Open(filepath.Join(c.Data, store.IndexDir), index.Options{Logger: log, Places: places{k.Gazetteer}}); err != nil {
+		d.Close()
+		return nil, err
+	}
+	runner, err := newRunner(c.Extract, log)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	d.svc, err = service.New(ctx, d.store, d.index, runner, service.Config{
+		Workers:     c.Workers,
+		Queue:       c.Queue,
+		ValidTheme:  k.Taxonomy.Has,
+		CountryOf:   countryOf(k),
+		Fingerprint: index.Fingerprint,
+		Logger:      log,
+	})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close closes the index and the catalog, then gives the directory back.
+func (d *dataDir) Close() error {
+	var errs []error
+	if d.index != nil {
+		errs = append(errs, d.index.Close())
+	}
+	if d.store != nil {
+		errs = append(errs, d.store.Close())
+	}
+	errs = append(errs, d.lock.Release())
+	return errors.Join(errs...)
+}
+
+// places lets the index recognise place names in queries.
+type places struct{ g *gazetteer.Gazetteer }
+
+func (p places) Canonical(name string) (string, bool) {
+	if p.g == nil {
+		return "", false
+	}
+	if c, ok := p.g.City(name); ok {
+		return c.Name, true
+	}
+	if c, ok := p.g.Country(name); ok {
+		return c.Name, true
+	}
+	return "", false
+}
+
+func countryOf(k meta.Knowledge) func(string) string {
+	return func(city string) string {
+		if k.Gazetteer == nil {
+			return ""
+		}
+		if c, ok := k.Gazetteer.City(city); ok {
+			return c.Country
+		}
+		return ""
+	}
+}
+
+// heldMessage tells, in French, what to do when a server holds the data
+// directory.
+func heldMessage(h *errHeld, action string) string {
+	who := "un autre processus Escale"
+	if h.holder != "" {
+		who += " (" + h.holder + ")"
+	}
+	msg := fmt.Sprintf("le répertoire de données %s est utilisé par %s. ", h.dir, who)
+	switch action {
+	case "ingest":
+		if url := serverURL(h.holder); url != "" {
+			msg += fmt.Sprintf("Envoyez-lui les fichiers : escale ingest --server %s FICHIERS (avec ESCALE_TOKEN si un jeton est configuré), ou arrêtez-le puis relancez cette commande.", url)
+		} else {
+			msg += "Attendez qu’il se termine, ou arrêtez-le puis relancez cette commande."
+		}
+	case "serve":
+		msg += "Arrêtez-le, ou choisissez un autre répertoire avec --data."
+	default:
+		msg += "Arrêtez-le puis relancez cette commande."
+	}
+	return msg
+}
+
+// serverURL extracts the address a server wrote in the lock file.
+func serverURL(holder string) string {
+	const prefix = "serve "
+	if len(holder) > len(prefix) && holder[:len(prefix)] == prefix {
+		return holder[len(prefix):]
+	}
+	return ""
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
