@@ -52,3 +52,11 @@ func TestDecodeResponse(t *testing.T) {
 		}
 	}
 }
+
+func TestChildEnv(t *testing.T) {
+	env := []string{"PATH=/usr/bin", "ESCALE_TOKEN=s3cret", "escale_token_file=/x", "HOME=/root", "AWS_SECRET_ACCESS_KEY=k", "LANG=fr_CA.UTF-8"}
+	got := strings.Join(childEnv(env), " ")
+	if want := "PATH=/usr/bin HOME=/root LANG=fr_CA.UTF-8"; got != want {
+		t.Errorf("childEnv(%q) = %q, want %q", env, got, want)
+	}
+}

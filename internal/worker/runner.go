@@ -79,6 +79,7 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 	runCtx, cancel := context.WithTimeout(ctx, r.limits.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(runCtx, r.exe, r.args...)
+	cmd.Env = childEnv(os.Environ())
 	cmd.Stdin = io.MultiReader(bytes.NewReader(append(header, '\n')), bytes.NewReader(data))
 	stdout := &cappedBuffer{max: min(r.limits.Memory, maxOutput)}
 	stderr := &tailBuffer{max: 16 << 10}
@@ -116,6 +117,23 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 	}
 	r.log.Debug("extraction", attrs...)
 	return m, err
+}
+
+// childEnv is the parent's environment without what looks like a secret (the
+// service's bearer token): the child parses hostile files, and should a
+// library bug be exploited there, it holds nothing worth stealing.
+func childEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		name = strings.ToUpper(name)
+		if strings.Contains(name, "TOKEN") || strings.Contains(name, "SECRET") ||
+			strings.Contains(name, "PASSWORD") || strings.Contains(name, "CREDENTIAL") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // maxOutput bounds the response read from a child: the record of a 500-page

@@ -51,6 +51,8 @@ func fake(args []string) worker.Prepare {
 			switch mode {
 			case "echo":
 				return &mission.Mission{Filename: filename, Text: string(data), Pages: maxPages}, nil
+			case "env":
+				return &mission.Mission{Filename: filename, Text: os.Getenv("ESCALE_TOKEN") + "|" + os.Getenv("ESCALE_WORKER_TEST_VISIBLE")}, nil
 			case "noisy":
 				fmt.Println("a library talking on stdout")
 				fmt.Fprintln(os.Stderr, "and on stderr")
@@ -205,6 +207,16 @@ func TestExtractOutcomes(t *testing.T) {
 				t.Errorf("Extract(%s) record = %+v with a refusal, want nil", tt.mode, m)
 			}
 		})
+	}
+}
+
+func TestExtractHidesSecrets(t *testing.T) {
+	t.Setenv("ESCALE_TOKEN", "s3cret")
+	t.Setenv("ESCALE_WORKER_TEST_VISIBLE", "ok")
+	r := newRunner(t, generous(), "env")
+	m, err := r.Extract(context.Background(), []byte("x"), "f.txt")
+	if err != nil || m.Text != "|ok" {
+		t.Fatalf("Extract(env) = %+v, %v; want the child to see ESCALE_WORKER_TEST_VISIBLE but not ESCALE_TOKEN", m, err)
 	}
 }
 
