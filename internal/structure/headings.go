@@ -21,14 +21,13 @@ func findHeadings(ps []para, pdf bool) []head {
 	out := make([]head, len(ps))
 	for i := range ps {
 		p := &ps[i]
+		if p.heading == 0 && !headingShape(p) {
+			continue
+		}
 		h := head{kind: headingKind(p.text)}
 		if p.heading > 0 {
 			h.is, h.rank = true, float64(100*(7-p.heading))
 			out[i] = h
-			continue
-		}
-		if !headingShape(p) {
-			out[i] = head{}
 			continue
 		}
 		caps := isCaps(p.body())

@@ -1,9 +1,9 @@
 package structure
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // vocabulary counts the words of a document as written inside lines, so
@@ -12,7 +12,38 @@ import (
 // Port » stays hyphenated when « Ville-Port » does.
 type vocabulary map[string]int
 
-var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
+// words returns the words of s: runs of letters and digits, hyphenated
+// compounds kept whole.
+func words(s string) []string {
+	var out []string
+	start := -1
+	prevAlnum := false
+	for i, r := range s {
+		alnum := unicode.IsLetter(r) || unicode.IsDigit(r)
+		switch {
+		case alnum && start < 0:
+			start = i
+		case r == '-' && prevAlnum && i+1 < len(s) && isAlnumAt(s, i+1):
+			// inside a compound
+		case !alnum && start >= 0 && r != '-':
+			out = append(out, s[start:i])
+			start = -1
+		case !alnum && start >= 0:
+			out = append(out, s[start:i])
+			start = -1
+		}
+		prevAlnum = alnum
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+func isAlnumAt(s string, i int) bool {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 // newVocabulary counts words and the parts of hyphenated words, leaving out
 // the fragments around a line-end hyphen.
@@ -22,7 +53,7 @@ func newVocabulary(pages [][]line) vocabulary {
 	for _, ls := range pages {
 		for _, l := range ls {
 			t := l.text
-			words := wordRE.FindAllString(t, -1)
+			words := words(t)
 			from, to := 0, len(words)
 			if cut && to > 0 {
 				from = 1
@@ -59,30 +90,36 @@ func endsWithHyphen(s string) bool {
 // join appends the next line b to the text a of a paragraph, undoing
 // line-end hyphenation while keeping real compounds.
 func (v vocabulary) join(a, b string) string {
+	drop, sep := v.glue(a, b)
+	return a[:len(a)-drop] + sep + b
+}
+
+// glue says how to append line b after text ending with tail: drop that
+// many bytes from the end of the text (a hyphen added by hyphenation), then
+// add sep.
+func (v vocabulary) glue(tail, b string) (drop int, sep string) {
 	switch {
-	case a == "":
-		return b
-	case b == "":
-		return a
-	case strings.HasSuffix(a, softHyphenEnd):
-		return strings.TrimSuffix(a, softHyphenEnd) + b
-	case endsWithHyphen(a):
-		if v.keepHyphen(a, b) {
-			return a + b
+	case tail == "" || b == "":
+		return 0, ""
+	case strings.HasSuffix(tail, softHyphenEnd):
+		return len(softHyphenEnd), ""
+	case endsWithHyphen(tail):
+		if v.keepHyphen(tail, b) {
+			return 0, ""
 		}
-		return strings.TrimSuffix(a, "-") + b
-	case strings.HasSuffix(a, "/") && isURLToken(lastToken(a)):
-		return a + b
+		return 1, ""
+	case strings.HasSuffix(tail, "/") && isURLToken(lastToken(tail)):
+		return 0, ""
 	}
-	r := lastRune(a)
-	if (r == '–' || r == '—') && !strings.HasSuffix(a, " "+string(r)) {
+	r := lastRune(tail)
+	if (r == '–' || r == '—') && !strings.HasSuffix(tail, " "+string(r)) {
 		// « Québec– / Bruxelles »: a dash between words, not a clause dash.
-		p := lastRune(strings.TrimSuffix(a, string(r)))
+		p := lastRune(strings.TrimSuffix(tail, string(r)))
 		if unicode.IsLetter(p) {
-			return a + b
+			return 0, ""
 		}
 	}
-	return a + " " + b
+	return 0, " "
 }
 
 // keepHyphen decides whether the hyphen that ends a belongs to the word
@@ -96,10 +133,11 @@ func (v vocabulary) keepHyphen(a, b string) bool {
 	if i := strings.LastIndexAny(left, "-'’"); i >= 0 {
 		left = left[i+1:]
 	}
-	right := wordRE.FindString(b)
-	if right == "" || !strings.HasPrefix(b, right) {
+	ws := words(b)
+	if len(ws) == 0 || !strings.HasPrefix(b, ws[0]) {
 		return true
 	}
+	right := ws[0]
 	if i := strings.Index(right, "-"); i >= 0 {
 		right = right[:i]
 	}

@@ -125,35 +125,63 @@ var sectionWords = []keyword{
 	{mission.KindOther, "table des matieres"},
 }
 
-// keywordREs are sectionWords compiled to whole-word patterns.
-var keywordREs = func() []*regexp.Regexp {
-	out := make([]*regexp.Regexp, len(sectionWords))
+// keywordWords are sectionWords split into words, as headings are.
+var keywordWords = func() [][]string {
+	out := make([][]string, len(sectionWords))
 	for i, k := range sectionWords {
-		w := regexp.QuoteMeta(strings.TrimSuffix(k.word, "*"))
-		if strings.HasSuffix(k.word, "*") {
-			w += `\w*`
-		}
-		out[i] = regexp.MustCompile(`(?:^|[^\w])(` + w + `)(?:$|[^\w])`)
+		out[i] = splitWords(k.word)
 	}
 	return out
 }()
 
+// splitWords cuts folded text into words at anything but letters, digits
+// and the "*" of a keyword.
+func splitWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '*'
+	})
+}
+
+// findKeyword returns the word position of the first section word in the
+// words of a folded heading, the kind it names and its length in words;
+// pos is -1 when there is none. At one position the longer phrase wins.
+func findKeyword(words []string) (pos int, kind string) {
+	pos = -1
+	bestLen := 0
+	for i := range words {
+		for k, kw := range keywordWords {
+			if len(kw) > len(words)-i || (pos >= 0 && len(kw) <= bestLen) {
+				continue
+			}
+			if matchWords(words[i:], kw) {
+				pos, kind, bestLen = i, sectionWords[k].kind, len(kw)
+			}
+		}
+		if pos >= 0 {
+			return pos, kind
+		}
+	}
+	return -1, ""
+}
+
+func matchWords(words, kw []string) bool {
+	for j, w := range kw {
+		if prefix, ok := strings.CutSuffix(w, "*"); ok {
+			if !strings.HasPrefix(words[j], prefix) {
+				return false
+			}
+		} else if words[j] != w {
+			return false
+		}
+	}
+	return true
+}
+
 // headingKind names the kind of section a heading opens, or "" when its
 // words say nothing.
 func headingKind(heading string) string {
-	f := fold(stripNumbering(heading))
-	best, bestPos, bestLen := "", len(f)+1, 0
-	for i, re := range keywordREs {
-		m := re.FindStringSubmatchIndex(f)
-		if m == nil {
-			continue
-		}
-		pos, n := m[2], m[3]-m[2]
-		if pos < bestPos || (pos == bestPos && n > bestLen) {
-			best, bestPos, bestLen = sectionWords[i].kind, pos, n
-		}
-	}
-	return best
+	_, kind := findKeyword(splitWords(fold(stripNumbering(heading))))
+	return kind
 }
 
 var numberingRE = regexp.MustCompile(`^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[A-Za-z])\s*[.)\-–—:]?\s+|[•·▪■●◦\-–—*]\s+)`)
@@ -167,10 +195,12 @@ func stripNumbering(s string) string {
 	return strings.TrimSpace(strings.TrimRight(s, " :\u00a0"))
 }
 
+var foldReplacer = strings.NewReplacer("’", "'", "\u00a0", " ", "\u202f", " ", "œ", "oe", "æ", "ae")
+
 // fold lowercases and strips accents, and unifies apostrophes and spaces.
 func fold(s string) string {
 	s = strings.ToLower(s)
-	s = strings.NewReplacer("’", "'", "\u00a0", " ", "\u202f", " ", "œ", "oe", "æ", "ae").Replace(s)
+	s = foldReplacer.Replace(s)
 	var b strings.Builder
 	space := false
 	for _, r := range norm.NFD.String(s) {

@@ -10,18 +10,23 @@ import (
 // para is one paragraph, list item, heading or table row: lines joined the
 // way a reader reads them.
 type para struct {
-	text       string
-	marker     string  // list marker, "" if none
-	lead       string  // the bold run-in title that opens it, "" if none
-	bold       bool    // every line bold
-	size       float64 // font size of its first line
-	heading    int     // Markdown heading level
-	page       int
-	x          float64
-	gap        float64 // space above: blank lines (text) or line pitches (PDF)
-	lines      int
-	table      bool // a table row, cells separated by tabs
-	blankAfter bool // text files: a blank line follows
+	text    string
+	marker  string  // list marker, "" if none
+	lead    string  // the bold run-in title that opens it, "" if none
+	bold    bool    // every line bold
+	size    float64 // font size of its first line
+	heading int     // Markdown heading level
+	page    int
+	x       float64
+	gap     float64 // space above: blank lines (text) or line pitches (PDF)
+	lines   int
+	table   bool // a table row, cells separated by tabs
+
+	// While the paragraph is built: its text so far, its last line, and
+	// whether its bold lead still covers all of it.
+	buf      []byte
+	last     string
+	leadOpen bool
 }
 
 // body is the paragraph's text without its list marker.
@@ -31,17 +36,41 @@ func (p *para) body() string {
 
 func (p *para) words() int { return len(strings.Fields(p.body())) }
 
+// newPara starts a paragraph with its first line.
+func newPara(l *line) para {
+	return para{
+		text: l.text, marker: l.marker, lead: l.lead, bold: l.allBold(), size: l.size, heading: l.heading,
+		page: l.page, x: l.x, lines: 1, last: l.text, leadOpen: l.lead != "" && l.lead == l.body(),
+	}
+}
+
 // extend appends a line to the paragraph; a bold run-in title that fills
-// the paragraph so far goes on with the line's own bold lead.
+// the paragraph so far goes on with the line's own bold lead. The text grows
+// in a buffer so that a paragraph of many lines costs linear time.
 func (p *para) extend(l *line, v vocabulary) {
-	if p.lead != "" && p.lead == p.body() {
+	if p.leadOpen {
+		p.leadOpen = false
 		if l.marker == "" && l.lead != "" {
 			p.lead = v.join(p.lead, l.lead)
+			p.leadOpen = l.lead == l.body()
 		}
 	}
-	p.text = v.join(p.text, l.text)
+	if p.buf == nil {
+		p.buf = append(make([]byte, 0, 4*len(p.text)), p.text...)
+	}
+	drop, sep := v.glue(p.last, l.text)
+	p.buf = append(append(p.buf[:len(p.buf)-drop], sep...), l.text...)
+	p.last = l.text
 	p.lines++
 	p.bold = p.bold && l.allBold()
+}
+
+// finish settles the paragraph's text once its last line is in.
+func (p *para) finish() {
+	if p.buf != nil {
+		p.text = string(p.buf)
+		p.buf = nil
+	}
 }
 
 // textParagraphs joins the lines of a text or Markdown file. A blank line
@@ -62,17 +91,16 @@ func textParagraphs(ls []line, v vocabulary, markdown bool) []para {
 			continue
 		}
 		if cur != nil {
-			cur.blankAfter = l.blank > 0
+			cur.finish()
 		}
-		out = append(out, para{
-			text: l.text, marker: l.marker, lead: l.lead, bold: l.allBold(), heading: l.heading,
-			page: l.page, gap: float64(l.blank), lines: 1, table: strings.Contains(l.text, "\t"),
-		})
+		np := newPara(l)
+		np.gap, np.table = float64(l.blank), strings.Contains(l.text, "\t")
+		out = append(out, np)
 		cur = &out[len(out)-1]
 		prev = l
 	}
 	if cur != nil {
-		cur.blankAfter = true
+		cur.finish()
 	}
 	return out
 }
@@ -160,6 +188,9 @@ func pdfParagraphs(pages [][]line, v vocabulary) []para {
 	var first, prev *line
 	for i := 0; i < len(all); i++ {
 		if row, n := tableRow(all, i, v); n > 0 {
+			if cur != nil {
+				cur.finish()
+			}
 			out = append(out, row)
 			cur, prev = nil, nil
 			i += n - 1
@@ -177,12 +208,17 @@ func pdfParagraphs(pages [][]line, v vocabulary) []para {
 		} else if prev == nil && len(out) > 0 {
 			gap = 2
 		}
-		out = append(out, para{
-			text: l.text, marker: l.marker, lead: l.lead, bold: l.allBold(), size: l.size,
-			page: l.page, x: l.x, gap: gap, lines: 1,
-		})
+		if cur != nil {
+			cur.finish()
+		}
+		np := newPara(l)
+		np.gap = gap
+		out = append(out, np)
 		cur = &out[len(out)-1]
 		first, prev = l, l
+	}
+	if cur != nil {
+		cur.finish()
 	}
 	return out
 }

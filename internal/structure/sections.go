@@ -1,7 +1,6 @@
 package structure
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -19,7 +18,10 @@ type section struct {
 }
 
 // titleWords say that a line names a report rather than a part of it.
-var titleWordRE = regexp.MustCompile(`\b(rapport|mission|compte rendu|compte-rendu|visite|deplacement|voyage|sejour)\b`)
+var titleWords = map[string]bool{
+	"rapport": true, "mission": true, "compte rendu": true, "visite": true,
+	"deplacement": true, "voyage": true, "sejour": true,
+}
 
 // findTitle picks the report's own title among the first paragraphs, before
 // the first section heading: the level-1 heading of Markdown, the most
@@ -119,27 +121,17 @@ func sectionHeading(p para, h head) bool {
 	if h.kind == "" {
 		return false
 	}
-	f := fold(stripNumbering(p.text))
-	loc := titleWordRE.FindStringIndex(f)
-	if loc == nil {
-		return true
-	}
-	kw := headingKindPos(f)
-	if kw >= 0 && kw < loc[0] {
-		return !namesPlace(p.body())
-	}
-	return false
-}
-
-// headingKindPos is where the first section word sits in a folded heading.
-func headingKindPos(f string) int {
-	best := -1
-	for _, re := range keywordREs {
-		if m := re.FindStringSubmatchIndex(f); m != nil && (best < 0 || m[2] < best) {
-			best = m[2]
+	words := splitWords(fold(stripNumbering(p.text)))
+	kw, _ := findKeyword(words)
+	for i, w := range words {
+		if titleWords[w] || (i+1 < len(words) && titleWords[w+" "+words[i+1]]) {
+			if kw >= 0 && kw < i {
+				return !namesPlace(p.body())
+			}
+			return false
 		}
 	}
-	return best
+	return true
 }
 
 // namesPlace reports whether a heading written in lowercase holds a
