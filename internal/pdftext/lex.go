@@ -43,6 +43,10 @@ type lexer struct {
 	pos  int
 }
 
+// maxString bounds the bytes kept of one string: past it the string is
+// consumed but not stored (a decompression bomb is often one huge string).
+const maxString = 1 << 20
+
 // maxNesting bounds the depth of arrays and dictionaries the lexer builds:
 // deeper structures are skipped, so that hostile nesting costs neither stack
 // nor memory.
@@ -243,7 +247,9 @@ func (l *lexer) hex() string {
 			continue // whitespace and junk are ignored, as viewers do
 		}
 		if half {
-			b = append(b, hi<<4|v)
+			if len(b) < maxString {
+				b = append(b, hi<<4|v)
+			}
 		} else {
 			hi = v
 		}
@@ -310,7 +316,9 @@ func (l *lexer) literal() string {
 				// other escaped characters stand for themselves
 			}
 		}
-		b = append(b, c)
+		if len(b) < maxString {
+			b = append(b, c)
+		}
 	}
 	return string(b)
 }
