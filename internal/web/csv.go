@@ -120,3 +120,81 @@ func (s *Server) searchCSV(c *gin.Context) {
 	}
 	w.Flush()
 }
+
+// outcomesCSV is GET /api/v1/outcomes.csv: every outcome of a query.
+func (s *Server) outcomesCSV(c *gin.Context) {
+	q, err := parseQuery(c.Request.URL.Query())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q.Page, q.Size = 1, index.MaxSize
+	res, err := s.search.Outcomes(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	w := csvWriter(c, exportName("retombees"))
+	w.Write([]string{"mission_id", "mission", "fichier", "annee", "date_debut", "destinations", "categorie", "titre", "texte", "page", "themes"})
+	rows := 0
+	for {
+		for _, o := range res.Outcomes {
+			w.Write([]string{o.MissionID, cell(deref(o.MissionTitle)), cell(o.Filename), deref(o.Year), deref(o.StartDate),
+				cell(places(o.Destinations)), cell(deref(o.Category)), cell(deref(o.Title)), cell(o.Text),
+				strconv.Itoa(o.Page), strings.Join(o.Themes, ", ")})
+			rows++
+		}
+		if len(res.Outcomes) < q.Size || uint64(rows) >= res.Total || rows >= maxExportRows {
+			break
+		}
+		q.Page++
+		if res, err = s.search.Outcomes(c.Request.Context(), q); err != nil {
+			s.log.Error("csv export", "err", err)
+			w.Write([]string{"# export interrompu : erreur interne, relancez-le"})
+			break
+		}
+	}
+	w.Flush()
+}
+
+// compareCSV is GET /api/v1/compare.csv: the comparison matrix, one row per
+// value of by, one column per value of split, totals last.
+func (s *Server) compareCSV(c *gin.Context) {
+	q, err := parseQuery(c.Request.URL.Query())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	by, split := compareParams(c.Request.URL.Query())
+	m, err := s.search.Compare(c.Request.Context(), q, by, split)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	w := csvWriter(c, exportName("comparaison"))
+	header := []string{m.By}
+	for _, col := range m.Cols {
+		if col == "" {
+			col = "(sans catégorie)"
+		}
+		header = append(header, cell(col))
+	}
+	w.Write(append(header, "total"))
+	for i, row := range m.Rows {
+		line := []string{cell(row)}
+		for _, n := range m.Counts[i] {
+			line = append(line, strconv.Itoa(n))
+		}
+		total := ""
+		if i < len(m.RowTotals) {
+			total = strconv.Itoa(m.RowTotals[i])
+		}
+		w.Write(append(line, total))
+	}
+	totals := []string{"total"}
+	for _, n := range m.ColTotals {
+		totals = append(totals, strconv.Itoa(n))
+	}
+	w.Write(append(totals, strconv.FormatUint(m.Total, 10)))
+	w.Flush()
+}

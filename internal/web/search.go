@@ -77,3 +77,48 @@ func (s *Server) searchMissions(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, res)
 }
+
+// searchOutcomes is GET /api/v1/outcomes: the outcomes matching the query
+// and filters, each with its mission's year, places, category and themes.
+func (s *Server) searchOutcomes(c *gin.Context) {
+	q, err := parseQuery(c.Request.URL.Query())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := s.search.Outcomes(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// compareParams reads by (default year) and split (default category).
+func compareParams(v url.Values) (by, split string) {
+	by, split = v.Get("by"), v.Get("split")
+	if by == "" {
+		by = index.FacetYear
+	}
+	if split == "" {
+		split = index.FacetCategory
+	}
+	return by, split
+}
+
+// compare is GET /api/v1/compare?by=year&split=category|theme: the counts
+// of outcomes for the query and filters, by year and category or theme.
+func (s *Server) compare(c *gin.Context) {
+	q, err := parseQuery(c.Request.URL.Query())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	by, split := compareParams(c.Request.URL.Query())
+	m, err := s.search.Compare(c.Request.Context(), q, by, split)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}

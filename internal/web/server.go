@@ -30,7 +30,12 @@ type Missions interface {
 
 // Searcher is what the API asks of the index. *index.Index implements it.
 type Searcher interface {
+	// Search finds missions, with facet counts.
 	Search(ctx context.Context, q index.Query) (*index.Result, error)
+	// Outcomes finds outcomes ("retombées"), with facet counts.
+	Outcomes(ctx context.Context, q index.Query) (*index.OutcomeResult, error)
+	// Compare counts the outcomes of q by two facets.
+	Compare(ctx context.Context, q index.Query, by, split string) (*index.Matrix, error)
 }
 
 // Config is what the server needs besides its parts.
@@ -102,6 +107,10 @@ func (s *Server) routes(e *gin.Engine) {
 
 	api.GET("/search", read, s.searchMissions)
 	api.GET("/search.csv", read, s.searchCSV)
+	api.GET("/outcomes", read, s.searchOutcomes)
+	api.GET("/outcomes.csv", read, s.outcomesCSV)
+	api.GET("/compare", read, s.compare)
+	api.GET("/compare.csv", read, s.compareCSV)
 }
 
 // ServeHTTP makes the Server an http.Handler.

@@ -101,6 +101,34 @@ func (x *memIndex) Search(_ context.Context, q index.Query) (*index.Result, erro
 	return res, nil
 }
 
+func (x *memIndex) Outcomes(_ context.Context, q index.Query) (*index.OutcomeResult, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.last = q
+	if x.fail != nil {
+		return nil, x.fail
+	}
+	res := &index.OutcomeResult{Page: q.Page, Size: q.Size, Facets: map[string][]index.FacetValue{}}
+	for id, m := range x.docs {
+		for _, o := range m.Outcomes {
+			res.Outcomes = append(res.Outcomes, index.OutcomeHit{MissionID: id, MissionTitle: m.Title, Category: o.Category, Text: o.Text, Page: o.Page, Themes: o.Themes})
+		}
+	}
+	res.Total = uint64(len(res.Outcomes))
+	return res, nil
+}
+
+func (x *memIndex) Compare(_ context.Context, q index.Query, by, split string) (*index.Matrix, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.last = q
+	if by != "year" {
+		return nil, fmt.Errorf("%w: comparaison par « %s » impossible", index.ErrBadQuery, by)
+	}
+	return &index.Matrix{By: by, Split: split, Rows: []string{"2023", "2024"}, Cols: []string{"Économie", ""},
+		Counts: [][]int{{1, 0}, {2, 1}}, RowTotals: []int{1, 3}, ColTotals: []int{3, 1}, Total: 4}, nil
+}
+
 type testServer struct {
 	*httptest.Server
 	idx *memIndex
@@ -394,6 +422,44 @@ func TestCSVPassagesArePlainText(t *testing.T) {
 	if !strings.Contains(string(b), "p. 2 : l’économie & le port") {
 		t.Errorf("CSV = %s, want the passage without <mark> and unescaped", b)
 	}
+}
+
+func TestOutcomesAndCompare(t *testing.T) {
+	ts := newTestServer(t, Config{})
+	ts.upload(t, "", "a.txt", []byte("Mission à Lisbonne\n"), nil)
+	ts.idx.docs[firstID(ts.idx)].Outcomes = []mission.Outcome{{Category: mission.Ptr("Économie"), Text: "=SOMME(A1) un accord", Page: 3}}
+	resp, b := ts.send(t, "GET", "/api/v1/outcomes?q=accord&category=%C3%89conomie", "", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"outcomes":[{`) {
+		t.Errorf("GET outcomes = %d %s", resp.StatusCode, b)
+	}
+	if ts.idx.last.Text != "accord" || ts.idx.last.Filters["category"][0] != "Économie" {
+		t.Errorf("outcomes query = %+v, want the text and the category filter", ts.idx.last)
+	}
+	_, b = ts.send(t, "GET", "/api/v1/outcomes.csv?q=accord", "", "")
+	if !bytes.HasPrefix(b, []byte("\xef\xbb\xbfmission_id;mission;")) || !strings.Contains(string(b), ";Économie;;'=SOMME(A1) un accord;3;") {
+		t.Errorf("outcomes.csv = %q, want a BOM, ; and the formula defused", b)
+	}
+	resp, b = ts.send(t, "GET", "/api/v1/compare?q=port", "", "")
+	var m index.Matrix
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(b, &m) != nil || m.By != "year" || m.Split != "category" {
+		t.Errorf("GET compare = %d %s, want by year, split category by default", resp.StatusCode, b)
+	}
+	_, b = ts.send(t, "GET", "/api/v1/compare.csv?split=category", "", "")
+	want := "\xef\xbb\xbfyear;Économie;(sans catégorie);total\r\n2023;1;0;1\r\n2024;2;1;3\r\ntotal;3;1;4\r\n"
+	if string(b) != want {
+		t.Errorf("compare.csv = %q, want %q", b, want)
+	}
+	resp, b = ts.send(t, "GET", "/api/v1/compare?by=mois", "", "")
+	if resp.StatusCode != http.StatusBadRequest || errorCode(t, "compare by=mois", b) != "bad_query" {
+		t.Errorf("GET compare?by=mois = %d %s, want 400 bad_query", resp.StatusCode, b)
+	}
+}
+
+func firstID(x *memIndex) string {
+	for id := range x.docs {
+		return id
+	}
+	return ""
 }
 
 func TestUnknownRouteAndMethod(t *testing.T) {
