@@ -325,7 +325,14 @@ func (w *walker) font(res pdf.Value, name string) *font {
 	return f
 }
 
-func (w *walker) fontUncached(res pdf.Value, name string) *font {
+func (w *walker) fontUncached(res pdf.Value, name string) (f *font) {
+	defer func() {
+		if x := recover(); x != nil {
+			w.rd.failures++
+			w.rd.warn("Une police est illisible : une partie du texte peut manquer.")
+			f = nil
+		}
+	}()
 	v := res.Key("Font").Key(name)
 	if v.Kind() != pdf.Dict {
 		w.rd.warn("Une police est introuvable : une partie du texte peut manquer.")
@@ -380,6 +387,12 @@ func (w *walker) show(s string) {
 // doXObject draws a form XObject: its content runs with its own matrix and
 // resources (or the current ones), a bounded number of levels deep.
 func (w *walker) doXObject(res pdf.Value, name string) {
+	defer func() {
+		if x := recover(); x != nil {
+			w.rd.failures++
+			w.rd.warn("Un élément graphique du PDF est endommagé : une partie du texte peut manquer.")
+		}
+	}()
 	x := res.Key("XObject").Key(name)
 	if x.Kind() != pdf.Stream || x.Key("Subtype").Name() != "Form" {
 		return
@@ -399,7 +412,14 @@ func (w *walker) doXObject(res pdf.Value, name string) {
 	if err != nil {
 		return
 	}
-	saved, savedStack, tm, tlm := w.gs, len(w.stack), w.tm, w.tlm
+	saved, savedStack, savedForms, tm, tlm := w.gs, len(w.stack), len(w.forms), w.tm, w.tlm
+	defer func() { // restored even when the form's objects fail
+		w.forms = w.forms[:savedForms]
+		w.gs, w.tm, w.tlm = saved, tm, tlm
+		if len(w.stack) > savedStack {
+			w.stack = w.stack[:savedStack]
+		}
+	}()
 	if m := x.Key("Matrix"); m.Len() == 6 {
 		fm := matrix{}
 		for i := range fm {
@@ -415,9 +435,4 @@ func (w *walker) doXObject(res pdf.Value, name string) {
 	}
 	w.forms = append(w.forms, key)
 	w.run(data, r)
-	w.forms = w.forms[:len(w.forms)-1]
-	w.gs, w.tm, w.tlm = saved, tm, tlm
-	if len(w.stack) > savedStack {
-		w.stack = w.stack[:savedStack]
-	}
 }
