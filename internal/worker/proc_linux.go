@@ -59,3 +59,11 @@ func peakResident(state interface{ SysUsage() any }) int64 {
 	}
 	return 0
 }
+
+// selfExecutable names the running binary.
+func selfExecutable() (string, error) {
+	if _, err := os.Stat("/proc/self/exe"); err == nil {
+		return "/proc/self/exe", nil
+	}
+	return os.Executable()
+}

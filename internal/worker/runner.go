@@ -19,7 +19,10 @@ import (
 
 // Config says how to start a child and how far it may go.
 type Config struct {
-	// Executable is the program to start; the running binary when empty.
+	// Executable is the program to start; the running binary when empty
+	// (on Linux /proc/self/exe: the very file this process runs, even after
+	// an upgrade replaced it on disk, so parent and child speak the same
+	// protocol).
 	Executable string
 	// Args are the arguments that make Executable call Serve, including what
 	// the child needs to know besides the request (its knowledge overrides).
@@ -45,7 +48,7 @@ func New(cfg Config) (*Runner, error) {
 	exe := cfg.Executable
 	if exe == "" {
 		var err error
-		if exe, err = os.Executable(); err != nil {
+		if exe, err = selfExecutable(); err != nil {
 			return nil, fmt.Errorf("worker: find own executable: %w", err)
 		}
 	}
