@@ -50,6 +50,8 @@ func findHeadings(ps []para, pdf bool) []head {
 			switch {
 			case caps:
 				h.is, h.rank = true, 20
+			case p.bold && p.words() <= 12:
+				h.is, h.rank = true, 15
 			case h.kind != "" && p.words() <= 8:
 				h.is, h.rank = true, 10
 			case !numbered && p.words() <= 6 && i+1 < len(ps) && leadsContent(&ps[i+1]):

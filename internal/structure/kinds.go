@@ -52,7 +52,9 @@ var sectionWords = []keyword{
 	{mission.KindOutcomes, "lecons*"},
 	{mission.KindOutcomes, "ce que nous retenons"},
 	{mission.KindOutcomes, "ce qu'il faut retenir"},
-	{mission.KindOutcomes, "faits et gestes"},
+	{mission.KindOutcomes, "apport*"},
+	{mission.KindOutcomes, "avancees"},
+	{mission.KindOutcomes, "points forts"},
 
 	{mission.KindContext, "contexte"},
 	{mission.KindContext, "mise en contexte"},
@@ -142,9 +144,24 @@ func splitWords(s string) []string {
 	})
 }
 
+// fillers are the words a heading may put before its section word:
+// « Aperçu des principales retombées », « Nos objectifs », « Actions de
+// suivi ». Any other word first (« Assurer le suivi des ententes », « Mission
+// de suivi à Lisbonne ») means the section word is part of a sentence or a
+// name, not what the heading announces.
+var fillers = map[string]bool{
+	"apercu": true, "principales": true, "principaux": true, "principal": true, "principale": true,
+	"les": true, "des": true, "de": true, "du": true, "la": true, "le": true, "l": true, "d": true,
+	"nos": true, "notre": true, "quelques": true, "bref": true, "breve": true, "synthese": true,
+	"grands": true, "grandes": true, "autres": true, "premiers": true, "premieres": true,
+	"et": true, "en": true, "pistes": true, "actions": true, "mesures": true, "etat": true,
+	"sommaire": true, "resume": true, "tableau": true, "vue": true, "ensemble": true, "d'ensemble": true,
+}
+
 // findKeyword returns the word position of the first section word in the
-// words of a folded heading, the kind it names and its length in words;
-// pos is -1 when there is none. At one position the longer phrase wins.
+// words of a folded heading and the kind it names; pos is -1 when there is
+// none. At one position the longer phrase wins. Only fillers may come
+// before it.
 func findKeyword(words []string) (pos int, kind string) {
 	pos = -1
 	bestLen := 0
@@ -159,6 +176,9 @@ func findKeyword(words []string) (pos int, kind string) {
 		}
 		if pos >= 0 {
 			return pos, kind
+		}
+		if !fillers[words[i]] {
+			return -1, ""
 		}
 	}
 	return -1, ""

@@ -43,6 +43,13 @@ var (
 	markerRE = regexp.MustCompile(`^(?:[•·◦▪▫■□●○‣⁃∙➢➤►▶✓✔❖◆◇→*\-–—]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[a-z][.)]|\([a-z]\)|[IVX]{1,4}[.)]|[IVX]{1,4}\s?[-–—])(?:\s+|$)`)
 )
 
+var (
+	// ruleRE is a line drawn with characters: an underline or a separator.
+	ruleRE = regexp.MustCompile(`^[=\-_*~#.·•+]{3,}$`)
+	// textPageNumberRE is a page number left in a text copied from a PDF.
+	textPageNumberRE = regexp.MustCompile(`(?i)^(?:page\s+\d{1,4}(?:\s*(?:de|sur|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*/\s*\d{1,4})$`)
+)
+
 // readLines turns the pages of a document into cleaned lines, blank lines of
 // text files folded into the next line's blank count.
 func readLines(doc *layout.Document) [][]line {
@@ -88,7 +95,9 @@ func makeLine(l layout.Line, page int, pdf bool) (line, bool) {
 		return line{}, false
 	}
 	if !pdf {
-		// In a text file, indentation is the only geometry there is.
+		if ruleRE.MatchString(text) || textPageNumberRE.MatchString(text) {
+			return line{}, false
+		}
 		text = collapseSpaces(text)
 	}
 	ln := line{
@@ -105,6 +114,8 @@ func makeLine(l layout.Line, page int, pdf bool) (line, bool) {
 	}
 	if m := markerRE.FindString(text); m != "" && len([]rune(strings.TrimSpace(m))) < len([]rune(text)) {
 		ln.marker = strings.TrimSpace(m)
+	} else if rest, ok := strings.CutPrefix(text, "o "); ok && unicode.IsUpper(firstRune(rest)) {
+		ln.marker = "o" // the sub-bullet of word processors
 	}
 	ln.lead = boldLead(l.Spans)
 	ln.italic = allItalic(l.Spans)

@@ -14,7 +14,7 @@ type section struct {
 	kind  string
 	rank  float64
 	paras []int
-	sub   map[int]bool // paragraphs that are sub-headings (outcome categories)
+	sub   map[int]float64 // sub-headings (outcome categories) and their rank
 }
 
 // titleWords say that a line names a report rather than a part of it.
@@ -26,7 +26,8 @@ var titleWords = map[string]bool{
 // findTitle picks the report's own title among the first paragraphs, before
 // the first section heading: the level-1 heading of Markdown, the most
 // prominent heading of a PDF's first page, the first line of a text when it
-// reads as a title. It returns -1 when the report has none.
+// reads as a title. Among equals, one that says « rapport » or « mission »
+// wins over a letterhead. It returns -1 when the report has none.
 func findTitle(ps []para, hs []head, format string) int {
 	const window = 6
 	var cands []int
@@ -41,41 +42,62 @@ func findTitle(ps []para, hs []head, format string) int {
 			cands = append(cands, i)
 		}
 	}
-	if len(cands) == 0 {
-		return -1
+	// prefer returns the first candidate that ok accepts, one naming a
+	// report if there is one.
+	prefer := func(ok func(i int) bool) int {
+		first := -1
+		for _, i := range cands {
+			if !ok(i) {
+				continue
+			}
+			if namesReport(ps[i].text) {
+				return i
+			}
+			if first < 0 {
+				first = i
+			}
+		}
+		return first
 	}
 	switch format {
 	case mission.FormatMarkdown:
-		for _, i := range cands {
-			if ps[i].heading == 1 {
-				return i
-			}
+		if t := prefer(func(i int) bool { return ps[i].heading == 1 }); t >= 0 {
+			return t
 		}
-		for _, i := range cands {
-			if ps[i].heading > 0 {
-				return i
-			}
+		if t := prefer(func(i int) bool { return ps[i].heading > 0 }); t >= 0 {
+			return t
 		}
-		if cands[0] == 0 && hs[0].is {
-			return 0
-		}
-		return -1
 	case mission.FormatPDF:
-		best := -1
+		body := bodySize(ps)
+		top := 0.0
 		for _, i := range cands {
-			if !hs[i].is && ps[i].size < bodySize(ps)+0.9 {
-				continue
-			}
-			if best < 0 || ps[i].size > ps[best].size+0.3 {
-				best = i
+			if hs[i].is || ps[i].size >= body+0.9 {
+				top = max(top, ps[i].size)
 			}
 		}
-		return best
+		if top > 0 {
+			return prefer(func(i int) bool { return (hs[i].is || ps[i].size >= body+0.9) && ps[i].size >= top-0.3 })
+		}
+		return prefer(func(i int) bool { return namesReport(ps[i].text) })
 	}
-	if cands[0] == 0 {
+	if t := prefer(func(i int) bool { return i <= 3 && namesReport(ps[i].text) }); t >= 0 {
+		return t
+	}
+	if len(cands) > 0 && cands[0] == 0 {
 		return 0
 	}
 	return -1
+}
+
+// namesReport reports whether a line says what it is: a report, a mission.
+func namesReport(s string) bool {
+	words := splitWords(fold(s))
+	for i, w := range words {
+		if titleWords[w] || (i+1 < len(words) && titleWords[w+" "+words[i+1]]) {
+			return true
+		}
+	}
+	return false
 }
 
 // titleShape is a paragraph that can be a title: short, no sentence end, no
@@ -134,19 +156,35 @@ func sectionHeading(p para, h head) bool {
 	return true
 }
 
-// namesPlace reports whether a heading written in lowercase holds a
-// capitalised word after its first one: a place or an organisation, as in
-// « Bilan de la mission à Bordeaux ».
+// namesPlace reports whether a heading names something particular, as a
+// title does and a section heading does not: a capitalised word after the
+// first one (« Bilan de la mission à Bordeaux »), a year, or a dash before a
+// subtitle (« BILAN DE MISSION – LYON 2023 »).
 func namesPlace(s string) bool {
-	if isCaps(s) {
-		return false
+	if strings.Contains(s, " – ") || strings.Contains(s, " — ") || strings.Contains(s, " - ") {
+		return true
 	}
 	for i, w := range strings.Fields(s) {
-		if i > 0 && unicode.IsUpper(firstRune(w)) {
+		if isYear(strings.Trim(w, "(),.")) {
+			return true
+		}
+		if i > 0 && !isCaps(s) && unicode.IsUpper(firstRune(w)) {
 			return true
 		}
 	}
 	return false
+}
+
+func isYear(w string) bool {
+	if len(w) != 4 || (w[:2] != "19" && w[:2] != "20") {
+		return false
+	}
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // buildSections groups paragraphs under their headings. A heading opens a
@@ -175,20 +213,14 @@ func buildSections(ps []para, hs []head, title int, pdf bool) []section {
 			continue
 		}
 		if cur.head >= 0 && subHeading(cur, h, pdf) {
-			if cur.sub == nil {
-				cur.sub = map[int]bool{}
-			}
-			cur.sub[i] = true
+			cur.addSub(i, h.rank)
 			cur.paras = append(cur.paras, i)
 			continue
 		}
 		kind := h.kind
 		if kind == "" {
 			if h.weak || (bestN > 0 && h.rank < bestRank-0.5) {
-				if cur.sub == nil {
-					cur.sub = map[int]bool{}
-				}
-				cur.sub[i] = true
+				cur.addSub(i, h.rank)
 				cur.paras = append(cur.paras, i)
 				continue
 			}
@@ -223,15 +255,16 @@ func subHeading(cur *section, h head, pdf bool) bool {
 func items(ps []para, s section) []int {
 	list := 0
 	for _, i := range s.paras {
-		if ps[i].marker != "" && !s.sub[i] {
+		if _, sub := s.sub[i]; ps[i].marker != "" && !sub {
 			list++
 		}
 	}
 	var out []int
 	for _, i := range s.paras {
 		p := &ps[i]
+		_, sub := s.sub[i]
 		switch {
-		case s.sub[i], p.table:
+		case sub, p.table:
 		case list >= 2 && p.marker == "":
 		case list < 2 && strings.HasSuffix(strings.TrimSpace(p.text), ":"):
 		case !hasLetter(p.body()):
@@ -255,20 +288,28 @@ func outcomes(ps []para, s section, pdf bool) []mission.Outcome {
 	for _, i := range items(ps, s) {
 		keep[i] = true
 	}
+	titled := titleLines(ps, s)
 	var out []mission.Outcome
-	var category *string
+	var category, title *string
 	for _, i := range s.paras {
 		p := &ps[i]
-		if s.sub[i] {
+		if _, sub := s.sub[i]; sub {
 			c := p.body()
-			category = &c
+			if titled[i] {
+				title = &c
+			} else {
+				category, title = &c, nil
+			}
 			continue
 		}
 		if !keep[i] {
 			continue
 		}
-		o := mission.Outcome{Category: category, Text: p.body(), Page: p.page}
-		if t, rest, ok := splitBoldLead(p.body(), p.lead); ok {
+		o := mission.Outcome{Category: category, Title: title, Text: p.body(), Page: p.page}
+		title = nil
+		if o.Title != nil {
+			// The title stood on its own line above.
+		} else if t, rest, ok := splitBoldLead(p.body(), p.lead); ok {
 			o.Title, o.Text = &t, rest
 		} else if !pdf && p.lead == "" {
 			if t, rest, ok := splitTextLead(p.body()); ok {
@@ -276,6 +317,61 @@ func outcomes(ps []para, s section, pdf bool) []mission.Outcome {
 			}
 		}
 		out = append(out, o)
+	}
+	return out
+}
+
+// addSub records paragraph i as a sub-heading of the section.
+func (s *section) addSub(i int, rank float64) {
+	if s.sub == nil {
+		s.sub = map[int]float64{}
+	}
+	s.sub[i] = rank
+}
+
+// titleLines finds the sub-headings that are outcome titles set on their own
+// line: those of the weakest rank when each of them heads exactly one plain
+// paragraph. Stronger sub-headings stay categories.
+func titleLines(ps []para, s section) map[int]bool {
+	if len(s.sub) < 2 {
+		return nil
+	}
+	weakest := 0.0
+	first := true
+	for _, r := range s.sub {
+		if first || r < weakest {
+			weakest, first = r, false
+		}
+	}
+	var subs []int
+	count := map[int]int{}
+	cur := -1
+	for _, i := range s.paras {
+		if r, ok := s.sub[i]; ok {
+			cur = -1
+			if r <= weakest+0.5 {
+				cur = i
+				subs = append(subs, i)
+			}
+			continue
+		}
+		if cur < 0 {
+			continue
+		}
+		if ps[i].marker != "" || ps[i].table {
+			return nil
+		}
+		count[cur]++
+	}
+	if len(subs) < 2 {
+		return nil
+	}
+	out := map[int]bool{}
+	for _, i := range subs {
+		if count[i] != 1 {
+			return nil
+		}
+		out[i] = true
 	}
 	return out
 }
