@@ -205,6 +205,15 @@ func (s *Service) Ingest(ctx context.Context, up Upload) (*Result, error) {
 	return &Result{Mission: e.Record(), Created: true}, nil
 }
 
+// Refused records in the ingest log a file refused before it reached
+// Ingest (too large to receive, say), and returns err.
+func (s *Service) Refused(ctx context.Context, filename string, size int64, err error) error {
+	if _, ok := mission.RefusalOf(err); !ok {
+		return err
+	}
+	return s.refused(ctx, store.LogEntry{Filename: SafeFilename(filename), Size: size, Source: "api"}, err)
+}
+
 // existing returns the mission already read from these bytes, making sure
 // it is indexed, or an error wrapping store.ErrNotFound.
 func (s *Service) existing(ctx context.Context, sha string, logEntry store.LogEntry) (*Result, error) {

@@ -2,18 +2,22 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"escale/internal/mission"
 	"escale/internal/service"
+	"escale/internal/store"
 )
 
 // Limits on an upload's metadata fields.
@@ -29,6 +33,9 @@ const (
 func (s *Server) uploadDocument(c *gin.Context) {
 	up, err := s.readUpload(c)
 	if err != nil {
+		if up != nil && up.Filename != "" {
+			err = s.missions.Refused(c.Request.Context(), up.Filename, int64(len(up.Data)), err)
+		}
 		s.fail(c, err)
 		return
 	}
@@ -47,7 +54,8 @@ func (s *Server) uploadDocument(c *gin.Context) {
 
 // readUpload streams the multipart form, holding the file in memory up to
 // the size limit: no temporary files, and a file over the limit is refused
-// as soon as its bytes pass it.
+// as soon as its bytes pass it. On error, the upload returned (if any) names
+// the file, for the ingest log.
 func (s *Server) readUpload(c *gin.Context) (*service.Upload, error) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxUpload+formOverhead)
 	mediaType, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
@@ -76,12 +84,13 @@ func (s *Server) readUpload(c *gin.Context) (*service.Upload, error) {
 		name := part.FormName()
 		switch {
 		case name == "file" && !gotFile:
+			up.Filename = part.FileName()
 			data, err := io.ReadAll(io.LimitReader(part, s.cfg.MaxUpload+1))
 			if err != nil {
-				return nil, formError(err)
+				return up, formError(err)
 			}
 			if int64(len(data)) > s.cfg.MaxUpload {
-				return nil, mission.Refuse(mission.ErrTooLarge, "upload over %d bytes", s.cfg.MaxUpload)
+				return up, mission.Refuse(mission.ErrTooLarge, "upload over %d bytes", s.cfg.MaxUpload)
 			}
 			up.Data, up.Filename, gotFile = data, part.FileName(), true
 		case name != "" && name != "file":
@@ -232,4 +241,70 @@ func (s *Server) deleteMission(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
+}
+
+// correction is one manual correction as the API shows it.
+type correction struct {
+	Field string          `json:"field"`
+	Value json.RawMessage `json:"value"`
+	At    time.Time       `json:"at"`
+	By    string          `json:"by"`
+}
+
+// getCorrections is GET /api/v1/missions/{id}/corrections: the fields set
+// by hand, oldest first (the last of a field is the one in force).
+func (s *Server) getCorrections(c *gin.Context) {
+	e, err := s.missions.Entry(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := []correction{}
+	for _, cr := range e.Corrections {
+		out = append(out, correction{Field: cr.Field, Value: cr.Value, At: cr.At, By: cr.By})
+	}
+	c.JSON(http.StatusOK, gin.H{"mission_id": e.ID, "corrections": out})
+}
+
+// logLine is one ingestion attempt as the API shows it.
+type logLine struct {
+	At        time.Time `json:"at"`
+	Filename  string    `json:"filename"`
+	SHA256    string    `json:"sha256"`
+	Size      int64     `json:"size"`
+	Outcome   string    `json:"outcome"`
+	Code      string    `json:"code,omitempty"`
+	Message   string    `json:"message,omitempty"`
+	MissionID string    `json:"mission_id,omitempty"`
+	Source    string    `json:"source"`
+}
+
+// getIngestLog is GET /api/v1/ingest-log?limit=N: the last attempts, newest
+// first, refusals with their code and message (internal failures show only
+// their code: the detail is in the server's log).
+func (s *Server) getIngestLog(c *gin.Context) {
+	limit := 100
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			s.fail(c, badQuery("Le paramètre limit « %s » doit être un nombre entre 1 et 1000.", clip(v)))
+			return
+		}
+		limit = n
+	}
+	entries, err := s.missions.IngestLog(c.Request.Context(), limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := []logLine{}
+	for _, e := range entries {
+		l := logLine{At: e.At, Filename: e.Filename, SHA256: e.SHA256, Size: e.Size, Outcome: e.Outcome,
+			Code: e.Code, Message: e.Message, MissionID: e.MissionID, Source: e.Source}
+		if e.Outcome == store.Failed {
+			l.Message = ""
+		}
+		out = append(out, l)
+	}
+	c.JSON(http.StatusOK, gin.H{"entries": out})
 }

@@ -16,15 +16,19 @@ import (
 	"escale/index"
 	"escale/internal/mission"
 	"escale/internal/service"
+	"escale/internal/store"
 )
 
 // Missions is what the API asks of the service. *service.Service implements it.
 type Missions interface {
 	Ingest(ctx context.Context, up service.Upload) (*service.Result, error)
+	Refused(ctx context.Context, filename string, size int64, err error) error
 	Get(ctx context.Context, id string) (*mission.Mission, error)
 	Original(ctx context.Context, id string) (*os.File, *mission.Mission, error)
 	Correct(ctx context.Context, id string, cs service.Corrections, by string) (*mission.Mission, error)
 	Delete(ctx context.Context, id string) error
+	Entry(ctx context.Context, id string) (*store.Entry, error)
+	IngestLog(ctx context.Context, limit int) ([]store.LogEntry, error)
 	ValidTheme(id string) bool
 }
 
@@ -104,6 +108,8 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/missions/:id/file", read, s.getFile)
 	api.PATCH("/missions/:id", write, s.patchMission)
 	api.DELETE("/missions/:id", write, s.deleteMission)
+	api.GET("/missions/:id/corrections", read, s.getCorrections)
+	api.GET("/ingest-log", read, s.getIngestLog)
 
 	api.GET("/search", read, s.searchMissions)
 	api.GET("/search.csv", read, s.searchCSV)

@@ -245,6 +245,10 @@ func TestUploadGetPatchDelete(t *testing.T) {
 	if got := ts.idx.docs[m.MissionID]; got.Destinations[0].City != "Faro" {
 		t.Errorf("index after PATCH has city %q, want Faro", got.Destinations[0].City)
 	}
+	resp, b = ts.send(t, "GET", "/api/v1/missions/"+m.MissionID+"/corrections", "", "")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), `"field":"destinations"`) || !strings.Contains(string(b), `"by":"api"`) || !strings.Contains(string(b), `"field":"year","value":2021`) {
+		t.Errorf("GET corrections = %d %s, want the upload's and the PATCH's corrections", resp.StatusCode, b)
+	}
 	resp, b = ts.send(t, "PATCH", "/api/v1/missions/"+m.MissionID, "", `{"text":"x"}`)
 	if resp.StatusCode != http.StatusBadRequest || errorCode(t, "PATCH text", b) != "invalid" {
 		t.Errorf("PATCH text = %d %s, want 400 invalid", resp.StatusCode, b)
@@ -289,9 +293,18 @@ func TestUploadRefusals(t *testing.T) {
 			t.Errorf("POST %s = %d %s, want %d %s", tt.name, resp.StatusCode, b, tt.wantStatus, tt.wantCode)
 		}
 	}
+	resp, b := ts.send(t, "GET", "/api/v1/ingest-log?limit=3", "", "")
+	var log struct {
+		Entries []struct{ Filename, Outcome, Code, Message string }
+	}
+	json.Unmarshal(b, &log)
+	if resp.StatusCode != http.StatusOK || len(log.Entries) != 3 || log.Entries[0].Filename != "big.pdf" || log.Entries[0].Code != "too_large" ||
+		log.Entries[2].Code != "damaged" || log.Entries[2].Message != mission.ErrDamaged.Message {
+		t.Errorf("GET ingest-log?limit=3 = %d %s, want the last three refusals, newest first, with code and message", resp.StatusCode, b)
+	}
 	req, _ := http.NewRequest("POST", ts.URL+"/api/v1/documents", strings.NewReader("{}"))
 	req.Header.Set("Content-Type", "application/json")
-	resp, b := ts.do(t, req)
+	resp, b = ts.do(t, req)
 	if resp.StatusCode != http.StatusBadRequest || errorCode(t, "POST json", b) != "bad_request" {
 		t.Errorf("POST json = %d %s, want 400 bad_request", resp.StatusCode, b)
 	}
