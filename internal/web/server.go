@@ -117,6 +117,9 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/outcomes.csv", read, s.outcomesCSV)
 	api.GET("/compare", read, s.compare)
 	api.GET("/compare.csv", read, s.compareCSV)
+
+	// The pages (issue 4) go here, beside the API: html/template files
+	// under templates/, embedded and parsed once in New.
 }
 
 // ServeHTTP makes the Server an http.Handler.
