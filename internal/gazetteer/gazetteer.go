@@ -65,6 +65,7 @@ type Gazetteer struct {
 	countryBy map[string][]int   // folded name or alias → countries
 	cityBy    map[string][]entry // folded name or alias → cities
 	maxWords  int                // longest name, in words
+	prefixes  map[string]bool    // the first words of every longer name
 }
 
 type entry struct {
@@ -159,13 +160,22 @@ func Load(r io.Reader) (*Gazetteer, error) {
 			g.index(Fold(a), int32(i), true)
 		}
 	}
+	g.prefixes = map[string]bool{}
+	addPrefixes := func(k string) {
+		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
+		for i := range len(k) {
+			if k[i] == ' ' {
+				g.prefixes[k[:i]] = true
+			}
+		}
+	}
 	for k, es := range g.cityBy {
 		slices.SortStableFunc(es, func(a, b entry) int { return g.compare(a, b) })
 		g.cityBy[k] = es
-		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
+		addPrefixes(k)
 	}
 	for k := range g.countryBy {
-		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
+		addPrefixes(k)
 	}
 	return g, nil
 }

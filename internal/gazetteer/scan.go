@@ -89,52 +89,64 @@ func (g *Gazetteer) Scan(text string) []Mention {
 			i++
 			continue
 		}
-		found := false
-		for n := min(g.maxWords, len(toks)-i); n >= 1 && !found; n-- {
-			last := toks[i+n-1]
-			// A name is one run of words joined by spaces, hyphens or
-			// apostrophes: no sentence punctuation inside.
-			if n > 1 && strings.ContainsAny(text[toks[i].start:last.end], ",;:.()«»\"\n") {
-				continue
-			}
-			var kb strings.Builder
-			for j := i; j < i+n; j++ {
-				if j > i {
-					kb.WriteByte(' ')
+		// Grow the name word by word while it is the beginning of some
+		// name, keeping the longest that is a whole name.
+		var kb strings.Builder
+		bestN, bestKey := 0, ""
+		for n := 1; n <= g.maxWords && i+n <= len(toks); n++ {
+			t := toks[i+n-1]
+			if n > 1 {
+				// A name is one run of words joined by spaces, hyphens or
+				// apostrophes: no sentence punctuation inside.
+				if strings.ContainsAny(text[toks[i+n-2].end:t.start], ",;:.()«»\"\n") {
+					break
 				}
-				kb.WriteString(toks[j].key)
+				kb.WriteByte(' ')
 			}
+			kb.WriteString(t.key)
 			k := kb.String()
-			m := Mention{Start: toks[i].start, End: last.end, Text: text[toks[i].start:last.end]}
-			// « au Havre », « du Caire »: the article of « Le Havre » is
-			// contracted into the preposition before it.
-			if i > 0 && (toks[i-1].key == "au" || toks[i-1].key == "du") && toks[i-1].end < toks[i].start {
-				if _, ok := g.cityBy[k]; !ok {
-					if _, ok := g.cityBy["le "+k]; ok {
-						k = "le " + k
-					}
+			if n == 1 && i > 0 && (toks[i-1].key == "au" || toks[i-1].key == "du") {
+				// « au Havre », « du Caire »: the article of « Le Havre »
+				// is contracted into the preposition before it.
+				if _, ok := g.cityBy["le "+k]; ok && !g.known(k) {
+					bestN, bestKey = 1, "le "+k
 				}
 			}
-			if es := g.cityBy[k]; len(es) > 0 {
-				m.Cities = make([]City, len(es))
-				for j, e := range es {
-					m.Cities[j] = g.cities[e.city]
-				}
-				m.Alias = es[0].alias
+			if g.known(k) {
+				bestN, bestKey = n, k
 			}
-			if cs := g.countryBy[k]; len(cs) > 0 {
-				c := g.countries[cs[0]]
-				m.Country = &c
-			}
-			if m.Cities != nil || m.Country != nil {
-				out = append(out, m)
-				i += n
-				found = true
+			if !g.prefixes[k] {
+				break
 			}
 		}
-		if !found {
+		if bestN == 0 {
 			i++
+			continue
 		}
+		last := toks[i+bestN-1]
+		m := Mention{Start: toks[i].start, End: last.end, Text: text[toks[i].start:last.end]}
+		if es := g.cityBy[bestKey]; len(es) > 0 {
+			m.Cities = make([]City, len(es))
+			for j, e := range es {
+				m.Cities[j] = g.cities[e.city]
+			}
+			m.Alias = es[0].alias
+		}
+		if cs := g.countryBy[bestKey]; len(cs) > 0 {
+			c := g.countries[cs[0]]
+			m.Country = &c
+		}
+		out = append(out, m)
+		i += bestN
 	}
 	return out
+}
+
+// known reports whether k is a city's or a country's name.
+func (g *Gazetteer) known(k string) bool {
+	if _, ok := g.cityBy[k]; ok {
+		return true
+	}
+	_, ok := g.countryBy[k]
+	return ok
 }

@@ -144,23 +144,25 @@ func definedAcronyms(s string) map[string]string {
 		if _, ok := out[a.text]; ok {
 			continue
 		}
-		if name := longName(s, ws[:i], a.text); name != "" {
+		if name := longName(s, ws[:i], a.text, a.start-1); name != "" {
 			out[a.text] = name
 		}
 	}
 	return out
 }
 
-// longName finds, among the words just before an acronym, the name whose
+// longName finds, among the words just before an acronym (whose « ( » is at
+// byte open), the name whose
 // significant words' initials spell it, allowing a few words the acronym
 // skips (« Musée des civilisations de l’Europe et de la Méditerranée »).
-func longName(s string, before []word, acr string) string {
+func longName(s string, before []word, acr string, open int) string {
 	want := initials(acr)
 	if len(want) < 2 {
 		return ""
 	}
 	end := len(before)
-	if end == 0 || s[before[end-1].end:strings.LastIndex(s[:before[end-1].end+3], "(")] == "" {
+	// The parenthesis follows the name after a space: « Ports (AIVP) ».
+	if end == 0 || before[end-1].end > open || strings.TrimSpace(s[before[end-1].end:open]) != "" {
 		return ""
 	}
 	for n := 1; n <= min(14, end); n++ {

@@ -143,11 +143,11 @@ func qualifiers(s string, ms []gazetteer.Mention) map[int]bool {
 		if len(m.Cities) == 0 {
 			continue
 		}
-		rest := strings.TrimLeft(s[m.End:], " \u00a0")
+		rest := strings.TrimLeft(after(s, m.End, 100), " \u00a0")
 		if !strings.HasPrefix(rest, "(") {
 			continue
 		}
-		open := len(s) - len(rest)
+		open := m.End + strings.Index(after(s, m.End, 100), "(")
 		end := strings.IndexByte(rest, ')')
 		if end < 0 || end > 80 {
 			end = min(len(rest), 80)
@@ -163,7 +163,7 @@ func qualifiers(s string, ms []gazetteer.Mention) map[int]bool {
 // (« Minato Mirai », « Seattle City Light », « Lisbon Cruise Terminals »):
 // the next word, after one space, has a capital and joins no sentence.
 func partOfName(s string, m gazetteer.Mention) bool {
-	rest := s[m.End:]
+	rest := after(s, m.End, 40)
 	if !strings.HasPrefix(rest, " ") {
 		return false
 	}
