@@ -116,12 +116,13 @@ func Open(dir string, opts Options) (*Index, error) {
 	return ix, nil
 }
 
-// boltTimeout bounds the wait for another process's lock, so that a second
-// process fails with ErrLocked instead of hanging.
-var runtimeConfig = map[string]any{"bolt_timeout": "1s"}
+// runtimeConfig bounds the wait for another process's lock, so that a second
+// process fails with ErrLocked instead of hanging. A new map each time:
+// Bleve writes the index's path into it.
+func runtimeConfig() map[string]any { return map[string]any{"bolt_timeout": "1s"} }
 
 func openOne(path string, m mapping.IndexMapping, log *slog.Logger) (bleve.Index, error) {
-	idx, err := bleve.OpenUsing(path, runtimeConfig)
+	idx, err := bleve.OpenUsing(path, runtimeConfig())
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
 		return create(path, m)
@@ -150,7 +151,7 @@ func recreate(path string, m mapping.IndexMapping) (bleve.Index, error) {
 }
 
 func create(path string, m mapping.IndexMapping) (bleve.Index, error) {
-	idx, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig)
+	idx, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
 	if err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", path, err)
 	}

@@ -28,8 +28,10 @@ const (
 	wAll   = 1.0 // every query word present
 	wPlace = 3.0 // the query names a place the mission went to
 
-	minFuzzyRunes = 6 // shorter words are too often one edit from another word
-	maxPlaceWords = 4 // longest place name looked up in a query ("Saint-Jean-de-Luz")
+	minFuzzyRunes  = 6  // shorter words are too often one edit from another word
+	maxFuzzyRunes  = 24 // longer "words" are pastes; their automaton is costly
+	minPrefixRunes = 3  // « a* » would read half the dictionary
+	maxPlaceWords  = 4  // longest place name looked up in a query ("Saint-Jean-de-Luz")
 )
 
 // word is one analysed query word.
@@ -121,10 +123,16 @@ func (ix *Index) newPlan(q Query) (*plan, error) {
 			p.filters[c.Field] = append(p.filters[c.Field], c.Text)
 		case c.Field != "":
 			p.fields = append(p.fields, c)
+		case c.Prefix && utf8.RuneCountInString(Fold(c.Text)) >= minPrefixRunes:
+			if !slices.ContainsFunc(p.prefix, func(o clause) bool { return Fold(o.Text) == Fold(c.Text) }) {
+				p.prefix = append(p.prefix, c)
+			}
 		case c.Prefix:
-			p.prefix = append(p.prefix, c)
+			free = append(free, c.Text)
 		case c.Phrase && !c.Not:
-			p.phrases = append(p.phrases, c.Text)
+			if !slices.Contains(p.phrases, c.Text) {
+				p.phrases = append(p.phrases, c.Text)
+			}
 		case c.Not:
 			p.not = append(p.not, ix.analyze(c.Text)...)
 		case c.Must:
@@ -388,7 +396,7 @@ func wordQuery(fs fieldSet, w word) query.Query {
 	if w.root != "" {
 		alts = append(alts, term(fs.root, w.root, wRoot))
 	}
-	if utf8.RuneCountInString(w.exact) >= minFuzzyRunes {
+	if n := utf8.RuneCountInString(w.exact); n >= minFuzzyRunes && n <= maxFuzzyRunes {
 		alts = append(alts, fuzzy(fs.exact, w.exact, wFuzzy))
 	}
 	return or(alts...)

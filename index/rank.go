@@ -156,7 +156,7 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 				df = rdf
 			}
 		}
-		if utf8.RuneCountInString(w.exact) >= minFuzzyRunes {
+		if n := utf8.RuneCountInString(w.exact); n >= minFuzzyRunes && n <= maxFuzzyRunes {
 			fdf, err := s.addFuzzy(ctx, r, i, w.exact)
 			if err != nil {
 				return nil, err
