@@ -132,6 +132,11 @@ func inline(s string) []layout.Span {
 		buf          strings.Builder
 		bold, italic bool
 	)
+	// Links found once for the line: matching at every "[" would be quadratic.
+	links := map[int]int{}
+	for _, loc := range mdLink.FindAllStringIndex(s, -1) {
+		links[loc[0]] = loc[1]
+	}
 	flush := func() {
 		if buf.Len() > 0 {
 			spans = append(spans, layout.Span{Text: buf.String(), Bold: bold, Italic: italic})
@@ -157,9 +162,9 @@ func inline(s string) []layout.Span {
 				continue
 			}
 		case c == '[' || (c == '!' && i+1 < len(s) && s[i+1] == '['):
-			if loc := mdLink.FindStringIndex(s[i:]); loc != nil && loc[0] == 0 {
-				buf.WriteString(linkText(s[i : i+loc[1]]))
-				i += loc[1]
+			if end, ok := links[i]; ok {
+				buf.WriteString(linkText(s[i:end]))
+				i = end
 				continue
 			}
 		case c == '<':
@@ -300,7 +305,11 @@ func isAutolink(s string) bool {
 // <u>, <sup>...), so that they do not end up in the text.
 func isHTMLTag(s string) bool {
 	s = strings.TrimPrefix(strings.TrimSuffix(s, "/"), "/")
-	name := strings.ToLower(strings.Fields(s + " ")[0])
+	fields := strings.Fields(s)
+	if len(fields) == 0 {
+		return false
+	}
+	name := strings.ToLower(fields[0])
 	switch name {
 	case "br", "b", "i", "u", "em", "strong", "sup", "sub", "span", "small", "mark", "p", "div", "!--":
 		return true
