@@ -11,6 +11,7 @@ import (
 const (
 	topMargin    = 0.11
 	bottomMargin = 0.11
+	edgeMargin   = 0.05 // the outer band where a single page's margin notes sit
 )
 
 var pageNumberRE = regexp.MustCompile(`(?i)^(?:[-–—]\s*)?(?:page\s+|p\.\s*)?\d{1,4}(?:\s*(?:de|sur|/|of)\s*\d{1,4})?(?:\s*[-–—])?$`)
@@ -63,6 +64,14 @@ func stripRunning(pages [][]line, heights []float64) (kept [][]line, removed []s
 	if withText >= 4 {
 		need = (withText + 1) / 2
 	}
+	// On a single page nothing repeats: a line in small print at the very
+	// edge of the page (a browser's date and address) is taken as a margin.
+	textSize := bodyLineSize(pages)
+	edge := func(p int, l line) bool {
+		h := heights[p]
+		return withText == 1 && h > 0 && textSize > 0 && l.size < textSize-1 &&
+			(l.y < h*edgeMargin || l.y+l.h > h*(1-edgeMargin))
+	}
 	seenText := map[string]bool{}
 	out := make([][]line, len(pages))
 	for p, ls := range pages {
@@ -75,6 +84,8 @@ func stripRunning(pages [][]line, heights []float64) (kept [][]line, removed []s
 			case pageNumberRE.MatchString(strings.TrimSpace(l.text)):
 				drop = true
 			case count[runningKey(l.text, z == top)] >= need && withText >= 2:
+				drop = true
+			case edge(p, l):
 				drop = true
 			}
 			if !drop {
@@ -116,4 +127,20 @@ func runningKey(s string, top bool) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// bodyLineSize is the font size that carries most of the text of the lines.
+func bodyLineSize(pages [][]line) float64 {
+	n := map[float64]int{}
+	best, bestN := 0.0, 0
+	for _, ls := range pages {
+		for _, l := range ls {
+			s := round1(l.size)
+			n[s] += len(l.text)
+			if n[s] > bestN {
+				best, bestN = s, n[s]
+			}
+		}
+	}
+	return best
 }

@@ -203,3 +203,29 @@ func startsUpper(s string) bool {
 	r := firstRune(strings.TrimLeft(s, "«\"“( \u00a0"))
 	return unicode.IsUpper(r) || unicode.IsDigit(r)
 }
+
+// openWords cannot end a sentence: a line ending with one goes on below.
+var openWords = map[string]bool{
+	"de": true, "du": true, "des": true, "la": true, "le": true, "les": true, "l'": true, "l’": true,
+	"d'": true, "d’": true, "à": true, "au": true, "aux": true, "et": true, "ou": true, "en": true,
+	"un": true, "une": true, "pour": true, "par": true, "sur": true, "avec": true, "dans": true,
+	"que": true, "qui": true, "dont": true, "son": true, "sa": true, "ses": true, "leur": true,
+	"leurs": true, "ce": true, "cet": true, "cette": true, "ces": true, "afin": true, "mais": true,
+	"car": true, "entre": true, "vers": true, "chez": true, "sans": true, "sous": true, "notre": true,
+	"nos": true, "votre": true, "vos": true, "ni": true, "lors": true, "dès": true, "auprès": true,
+}
+
+// endsOpen reports whether a line ends with a word that cannot end a
+// paragraph (« de », « la », « et »...).
+func endsOpen(s string) bool {
+	t := lastToken(strings.TrimRight(s, " \u00a0"))
+	if t == "" {
+		return false
+	}
+	t = strings.ToLower(t)
+	if openWords[t] {
+		return true
+	}
+	// « l’ » or « d’ » glued to nothing: the word went to the next line.
+	return strings.HasSuffix(t, "'") || strings.HasSuffix(t, "’")
+}

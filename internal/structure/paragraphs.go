@@ -114,11 +114,11 @@ func textContinues(cur *para, a, b *line, width int, double, markdown bool) bool
 		return false
 	case endsWithHyphen(a.text):
 		return true
+	case cur.marker != "" && b.blank == 0 && b.indent >= 2 && b.indent > a.indent:
+		return true // an indented line under a list item goes on with it
 	case terminal(a.text):
 		return startsLower(b.text) && continuesSentence(a.text)
-	case startsLower(b.text):
-		return true
-	case cur.marker != "" && b.indent > a.indent-len(cur.marker) && b.indent > 0:
+	case startsLower(b.text), endsOpen(a.text):
 		return true
 	case width > 0 && utf8.RuneCountInString(a.text) >= width*6/10:
 		return true
@@ -300,7 +300,8 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		if terminal(a.text) && !(startsLower(b.text) && continuesSentence(a.text)) {
 			return false
 		}
-		return startsLower(b.text) || endsWithHyphen(a.text) || a.x+a.w >= g.columnRight(a.page, a.x)-0.12*max(a.w, 100)
+		return startsLower(b.text) || endsWithHyphen(a.text) || endsOpen(a.text) ||
+			a.x+a.w >= g.columnRight(a.page, a.x)-0.12*max(a.w, 100)
 	}
 	p := b.y - a.y
 	if p > 1.35*g.pitch(a.size) || p < 0.5*a.size {

@@ -219,7 +219,9 @@ func buildSections(ps []para, hs []head, title int, pdf bool) []section {
 		}
 		kind := h.kind
 		if kind == "" {
-			if h.weak || (bestN > 0 && h.rank < bestRank-0.5) {
+			// Before the first section, headings that name no section are
+			// the cover's (« VILLE DE QUÉBEC »), not sections.
+			if h.weak || (bestN > 0 && h.rank < bestRank-0.5) || (len(secs) == 1 && bestN > 0) {
 				cur.addSub(i, h.rank)
 				cur.paras = append(cur.paras, i)
 				continue
@@ -294,7 +296,7 @@ func outcomes(ps []para, s section, pdf bool) []mission.Outcome {
 	for _, i := range s.paras {
 		p := &ps[i]
 		if _, sub := s.sub[i]; sub {
-			c := p.body()
+			c := trimTitle(p.body())
 			if titled[i] {
 				title = &c
 			} else {

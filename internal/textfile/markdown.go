@@ -84,6 +84,8 @@ func markdownLines(lines []string) []layout.Line {
 			out = append(out, layout.Line{})
 			continue
 		}
+		// Indentation is kept: it tells a list item's continuation lines.
+		indent := strings.Repeat(" ", len(l)-len(strings.TrimLeft(l, " ")))
 		l = strings.TrimLeft(l, " ")
 		for strings.HasPrefix(l, ">") {
 			l = strings.TrimLeft(l[1:], " ")
@@ -91,9 +93,9 @@ func markdownLines(lines []string) []layout.Line {
 		if strings.HasPrefix(strings.TrimSpace(l), "|") {
 			l = tableRow(l)
 		}
-		prefix := ""
+		prefix := indent
 		if m := mdBullet.FindStringSubmatch(l); m != nil {
-			prefix = m[1] + "• "
+			prefix += "• "
 			l = l[len(m[0]):]
 		}
 		spans := inline(l)
