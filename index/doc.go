@@ -360,8 +360,9 @@ func passageDoc(m *mission.Mission, fv facetValues, p passageMeta) (map[string]a
 		doc[fTitle] = title
 	}
 	doc[fText] = p.Text
-	doc[fExact] = title + "\n" + p.Text
-	doc[fRoot] = title + "\n" + p.Text
+	// Text alone, so that offsets in these fields are the text's (highlights).
+	doc[fExact] = p.Text
+	doc[fRoot] = p.Text
 	if p.Kind == KindOutcome {
 		cat := "" // an outcome without a category still counts, in an empty column
 		if p.Category != nil {

@@ -197,6 +197,7 @@ func (ix *Index) PutBatch(ms []*mission.Mission) error {
 			pb.Delete(id)
 		}
 		fv := missionFacets(m)
+		var pdocs []map[string]any
 		for _, p := range passages(m) {
 			doc, err := passageDoc(m, fv, p)
 			if err != nil {
@@ -205,6 +206,7 @@ func (ix *Index) PutBatch(ms []*mission.Mission) error {
 			if err := pb.Index(passageID(m.MissionID, p.Ord), doc); err != nil {
 				return fmt.Errorf("index: put %s: %w", m.MissionID, err)
 			}
+			pdocs = append(pdocs, doc)
 		}
 		doc, err := missionDoc(m, fp)
 		if err != nil {
@@ -216,7 +218,7 @@ func (ix *Index) PutBatch(ms []*mission.Mission) error {
 				return fmt.Errorf("index: put %s: %w", m.MissionID, err)
 			}
 		}
-		newLens := ix.lensOf(doc)
+		newLens := ix.lensOf(doc, pdocs)
 		st.apply(oldLens, newLens)
 		pending[m.MissionID] = newLens
 		lb, err := json.Marshal(newLens)

@@ -69,7 +69,7 @@ func (ix *Index) Outcomes(ctx context.Context, q Query) (*OutcomeResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	text := textQuery(p, passageFields, false)
+	text := rankedQuery(p, passageProfile, ix.stats.Load().averages(passageProfile), false)
 	build := ix.outcomeBase(p, q, text)
 	req := bleve.NewSearchRequestOptions(build(""), q.Size, (q.Page-1)*q.Size, false)
 	req.Fields = []string{fMeta, fText}
@@ -164,7 +164,8 @@ func (ix *Index) Compare(ctx context.Context, q Query, by, split string) (*Matri
 	if err != nil {
 		return nil, err
 	}
-	req := bleve.NewSearchRequestOptions(ix.outcomeBase(p, q, textQuery(p, passageFields, false))(""), 0, 0, false)
+	text := rankedQuery(p, passageProfile, ix.stats.Load().averages(passageProfile), false)
+	req := bleve.NewSearchRequestOptions(ix.outcomeBase(p, q, text)(""), 0, 0, false)
 	req.Score = "none"
 	req.AddFacet("pairs", bleve.NewFacetRequest(pairField(by, split), maxCells))
 	req.AddFacet("rows", bleve.NewFacetRequest(by, maxCells))

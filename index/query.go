@@ -1,7 +1,9 @@
 package index
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,25 +11,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
-// Weights of the structure, in one place. Bleve's classic TF-IDF already
-// favours short fields (its length norm is 1/√length), so a word of a
-// ten-word title weighs about ten times a word of a thousand-word body before
-// these boosts; they add what a reader adds: destinations and titles name
-// what a mission was about, objectives and outcomes what it was for.
+// Limits on what a query word costs.
 const (
-	wTitle = 2.0 // mission title; passage title or heading
-	wDest  = 3.0 // destinations ("City Country")
-	wLead  = 1.5 // objectives and outcomes
-	wNames = 1.0 // organizations met
-	wHeads = 2.0 // outcome titles and categories, section headings
-	wRoot  = 0.5 // a word of the same root (« partenaire » for « partenariat »)
-	wFuzzy = 0.3 // a word within one edit of a query word (typos)
-	wPair  = 1.0 // two query words side by side, as typed
-	wAll   = 1.0 // every query word present
-	wPlace = 3.0 // the query names a place the mission went to
-
 	minFuzzyRunes  = 6  // shorter words are too often one edit from another word
 	maxFuzzyRunes  = 24 // longer "words" are pastes; their automaton is costly
 	minPrefixRunes = 3  // « a* » would read half the dictionary
@@ -57,7 +45,8 @@ type plan struct {
 	places  []string // folded place names the query may name
 	filters map[string][]string
 
-	analyzed map[string][]word // phrases' and field values' words
+	analyzed map[string][]word   // phrases' and field values' words
+	fuzzy    map[string][]string // exact word -> indexed words one typo away
 }
 
 // empty reports whether the plan has nothing to match text against.
@@ -151,7 +140,75 @@ func (ix *Index) newPlan(q Query) (*plan, error) {
 		p.analyzed[c.Text] = ix.analyze(c.Text)
 	}
 	p.places = ix.placeNames(q.Text)
+	var exact []string
+	for _, ws := range append([][]word{p.words, p.must}, slices.Collect(maps.Values(p.analyzed))...) {
+		for _, w := range ws {
+			exact = append(exact, w.exact)
+		}
+	}
+	if p.fuzzy, err = ix.typos(exact); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// typos finds, once per query, the indexed words one edit away from each
+// long query word (its first letter kept), the most frequent first: both
+// indexes look them up as plain terms, where Bleve's fuzzy query would build
+// its automaton again for every passage search.
+func (ix *Index) typos(words []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	var todo []string
+	for _, w := range words {
+		if n := utf8.RuneCountInString(w); n >= minFuzzyRunes && n <= maxFuzzyRunes && !slices.Contains(todo, w) {
+			todo = append(todo, w)
+		}
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	adv, err := ix.missions.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index: typos: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index: typos: %w", err)
+	}
+	defer r.Close()
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return out, nil
+	}
+	for _, w := range todo {
+		_, size := utf8.DecodeRuneInString(w)
+		dict, err := fr.FieldDictFuzzy(fExact, w, 1, w[:size])
+		if err != nil {
+			return nil, fmt.Errorf("index: typos: %w", err)
+		}
+		var found []*index.DictEntry
+		for {
+			e, err := dict.Next()
+			if err != nil {
+				dict.Close()
+				return nil, fmt.Errorf("index: typos: %w", err)
+			}
+			if e == nil {
+				break
+			}
+			if e.Term != w {
+				found = append(found, &index.DictEntry{Term: e.Term, Count: e.Count})
+			}
+		}
+		if err := dict.Close(); err != nil {
+			return nil, fmt.Errorf("index: typos: %w", err)
+		}
+		slices.SortFunc(found, func(a, b *index.DictEntry) int { return cmp.Compare(b.Count, a.Count) })
+		for _, e := range found[:min(len(found), maxFuzzyTerms)] {
+			out[w] = append(out[w], e.Term)
+		}
+	}
+	return out, nil
 }
 
 // placeNames returns the folded word sequences of text (up to maxPlaceWords
@@ -224,24 +281,6 @@ func boosted(q query.BoostableQuery, b float64) query.Query {
 	return q
 }
 
-func term(field, t string, boost float64) query.Query {
-	return boosted(termQuery(field, t), boost)
-}
-
-func fuzzy(field, t string, boost float64) query.Query {
-	q := query.NewFuzzyQuery(t)
-	q.SetField(field)
-	q.SetFuzziness(1)
-	q.SetPrefix(1)
-	return boosted(q, boost)
-}
-
-func phrase(field, text string, boost float64) query.Query {
-	q := query.NewMatchPhraseQuery(text)
-	q.SetField(field)
-	return boosted(q, boost)
-}
-
 func or(qs ...query.Query) query.Query {
 	if len(qs) == 1 {
 		return qs[0]
@@ -256,35 +295,31 @@ func and(qs ...query.Query) query.Query {
 	return query.NewConjunctionQuery(qs)
 }
 
-// plus adds the scores of the bonuses that match to base's, without the
-// coordination factor a disjunction would apply: documents are those of base.
-func plus(base query.Query, bonuses ...query.Query) query.Query {
-	for _, b := range bonuses {
-		if b == nil {
-			continue
-		}
-		bq := query.NewBooleanQuery([]query.Query{base}, []query.Query{b}, nil)
-		base = bq
-	}
-	return base
-}
-
 // filter wraps a query so that it selects without scoring.
 func filter(q query.BoostableQuery) query.Query { return boosted(q, 0) }
 
-// missionQuery builds the query that selects and ranks missions for p, or
-// nil when p has no text. Every word the query names is ranked by rankQuery;
-// what the syntax requires or excludes only selects.
-func missionQuery(p *plan, st *stats) query.Query {
+// rankedQuery builds the query that selects and ranks documents of one index
+// (prof) for p, or nil when p has no text. Every word the query names is
+// ranked by rankQuery; what the syntax requires or excludes only selects.
+func rankedQuery(p *plan, prof *profile, avg [nRoles]float64, places bool) query.Query {
 	var words []rankWord
 	seg := 0
 	add := func(ws []word) {
 		for _, w := range ws {
 			if !slices.ContainsFunc(words, func(o rankWord) bool { return o.stem == w.stem }) {
-				words = append(words, rankWord{stem: w.stem, exact: w.exact, root: w.root, pos: w.pos, seg: seg})
+				words = append(words, rankWord{stem: w.stem, root: w.root, fuzzy: p.fuzzy[w.exact], pos: w.pos, seg: seg})
 			}
 		}
 		seg++
+	}
+	body := prof.field[roleBody]
+	// A word required or excluded may sit in the title, which a passage's
+	// text does not hold.
+	anywhere := func(stem string) query.Query {
+		if t := prof.field[roleTitle]; t != "" && body == fText {
+			return or(termQuery(body, stem), termQuery(t, stem))
+		}
+		return termQuery(body, stem)
 	}
 	add(p.words)
 	add(p.must)
@@ -294,7 +329,7 @@ func missionQuery(p *plan, st *stats) query.Query {
 		sel = append(sel, filter(phraseQuery(fExact, ph)))
 	}
 	for _, w := range p.must {
-		sel = append(sel, filterTerm(fBody, w.stem))
+		sel = append(sel, boosted(anywhere(w.stem).(query.BoostableQuery), 0))
 	}
 	for _, c := range p.prefix {
 		if t := strings.ReplaceAll(Fold(c.Text), " ", ""); t != "" {
@@ -305,7 +340,7 @@ func missionQuery(p *plan, st *stats) query.Query {
 	}
 	for _, c := range p.fields {
 		add(p.analyzed[c.Text])
-		field := fBody
+		field := body
 		if c.Field == "title" {
 			field = fTitle
 		}
@@ -320,7 +355,11 @@ func missionQuery(p *plan, st *stats) query.Query {
 	}
 	var qs []query.Query
 	if len(words) > 0 {
-		qs = append(qs, &rankQuery{words: words, places: p.places, stats: st})
+		rq := &rankQuery{words: words, prof: prof, avg: avg}
+		if places {
+			rq.places = p.places
+		}
+		qs = append(qs, rq)
 	}
 	qs = append(qs, sel...)
 	var q query.Query
@@ -335,7 +374,7 @@ func missionQuery(p *plan, st *stats) query.Query {
 	if len(p.not) > 0 {
 		var nots []query.Query
 		for _, w := range p.not {
-			nots = append(nots, term(fBody, w.stem, 1))
+			nots = append(nots, anywhere(w.stem))
 		}
 		q = query.NewBooleanQuery([]query.Query{q}, nil, nots)
 	}
@@ -345,151 +384,6 @@ func missionQuery(p *plan, st *stats) query.Query {
 func phraseQuery(field, text string) *query.MatchPhraseQuery {
 	q := query.NewMatchPhraseQuery(text)
 	q.SetField(field)
-	return q
-}
-
-// fieldSet names the fields a query reads in one of the two indexes.
-type fieldSet struct {
-	body   string // every word of the document
-	extra  []weighted
-	exact  string
-	root   string
-	phrase string // where phrases and word pairs are matched
-}
-
-type weighted struct {
-	field  string
-	weight float64
-}
-
-var missionFields = fieldSet{
-	body:   fBody,
-	extra:  []weighted{{fTitle, wTitle}, {fDest, wDest}, {fLead, wLead}, {fHeads, wHeads}, {fNames, wNames}},
-	exact:  fExact,
-	root:   fRoot,
-	phrase: fBody,
-}
-
-var passageFields = fieldSet{
-	body:   fText,
-	extra:  []weighted{{fTitle, wTitle}},
-	exact:  fExact,
-	root:   fRoot,
-	phrase: fText,
-}
-
-// wordQuery matches one query word: in the body (which holds everything), more
-// where the structure says it matters, and, weakly, within one edit.
-func wordQuery(fs fieldSet, w word) query.Query {
-	var bonus []query.Query
-	for _, e := range fs.extra {
-		bonus = append(bonus, term(e.field, w.stem, e.weight))
-	}
-	var main query.Query
-	if fs.body == fText {
-		// A passage's title is not part of its text.
-		main = or(append([]query.Query{term(fs.body, w.stem, 1)}, bonus...)...)
-	} else {
-		main = plus(term(fs.body, w.stem, 1), bonus...)
-	}
-	alts := []query.Query{main}
-	if w.root != "" {
-		alts = append(alts, term(fs.root, w.root, wRoot))
-	}
-	if n := utf8.RuneCountInString(w.exact); n >= minFuzzyRunes && n <= maxFuzzyRunes {
-		alts = append(alts, fuzzy(fs.exact, w.exact, wFuzzy))
-	}
-	return or(alts...)
-}
-
-// textQuery builds the scoring query of p over fs, or nil when p has no text.
-// Documents with any of the free words match, those with more of them rank
-// higher (the disjunction's coordination factor), those with all of them
-// higher still; words side by side as typed and places named add to it.
-func textQuery(p *plan, fs fieldSet, places bool) query.Query {
-	var should query.Query
-	if len(p.words) > 0 {
-		var ws []query.Query
-		for _, w := range p.words {
-			ws = append(ws, wordQuery(fs, w))
-		}
-		should = or(ws...)
-		if len(ws) > 1 {
-			var pairs []query.Query
-			for i := 0; i+1 < len(p.words); i++ {
-				a, b := p.words[i], p.words[i+1]
-				if a.start < b.start {
-					pairs = append(pairs, phrase(fs.phrase, p.text[a.start:b.end], wPair))
-				}
-			}
-			var all query.Query
-			if wAll > 0 {
-				all = boosted(query.NewConjunctionQuery(ws), wAll)
-			}
-			var pq query.Query
-			if len(pairs) > 0 {
-				pq = or(pairs...)
-			}
-			should = plus(should, all, pq)
-		}
-		if places && len(p.places) > 0 {
-			var pl []query.Query
-			for _, name := range p.places {
-				pl = append(pl, term(fPlace, name, wPlace))
-			}
-			should = plus(should, or(pl...))
-		}
-	}
-	var must []query.Query
-	for _, ph := range p.phrases {
-		must = append(must, phrase(fs.exact, ph, 1))
-	}
-	for _, w := range p.must {
-		must = append(must, wordQuery(fs, w))
-	}
-	for _, c := range p.prefix {
-		if t := Fold(c.Text); t != "" {
-			pq := query.NewPrefixQuery(strings.ReplaceAll(t, " ", ""))
-			pq.SetField(fs.exact)
-			must = append(must, pq)
-		}
-	}
-	for _, c := range p.fields {
-		field := fs.body
-		if c.Field == "title" {
-			field = fTitle
-		}
-		if c.Phrase {
-			must = append(must, phrase(field, c.Text, 1))
-		} else {
-			mq := query.NewMatchQuery(c.Text)
-			mq.SetField(field)
-			mq.SetOperator(query.MatchQueryOperatorAnd)
-			must = append(must, mq)
-		}
-	}
-	var q query.Query
-	switch {
-	case len(must) == 0 && should == nil:
-		if len(p.not) == 0 {
-			return nil
-		}
-		q = query.NewMatchAllQuery()
-	case len(must) == 0:
-		q = should
-	default:
-		q = and(must...)
-		if should != nil {
-			q = plus(q, should)
-		}
-	}
-	if len(p.not) > 0 {
-		var nots []query.Query
-		for _, w := range p.not {
-			nots = append(nots, term(fs.body, w.stem, 1))
-		}
-		q = query.NewBooleanQuery([]query.Query{q}, nil, nots)
-	}
 	return q
 }
 

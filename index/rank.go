@@ -5,9 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -17,22 +15,24 @@ import (
 // Ranking. Bleve's own scoring gives little hold on structure: its TF-IDF
 // computes a separate IDF per field (a word rare in titles weighs ten times
 // its weight in the text), compound queries multiply by coordination factors
-// at every level, and its BM25 estimates lengths from dictionary sizes. So the
-// missions are ranked by rankQuery, a Bleve query whose searcher reads the
-// postings itself and scores each mission as a reader would:
+// at every level, and its BM25 estimates lengths from dictionary sizes. So
+// missions, and passages, are ranked by rankQuery, a Bleve query whose
+// searcher reads the posting lists itself and scores each document as a
+// reader would:
 //
-//   - per query word, BM25 over the content (the text, objectives and outcomes
-//     counting twice), plus saturated bonuses for the title, the destinations,
-//     the outcome titles and headings, and the organizations: a word in the
-//     title says what the mission was about however often the text repeats it;
-//   - one IDF per word, from the text;
+//   - per query word, BM25 over the content (for a mission, its text with
+//     objectives and outcomes counting twice), plus saturated bonuses for the
+//     title, the destinations, the outcome titles and headings, and the
+//     organizations: a word in the title says what the mission was about
+//     however often the text repeats it;
+//   - one IDF per word, from the content;
 //   - a word absent as such may be met by its root (« partenaire » for
 //     « partenariat ») or, for long words, within one typo, both weighed low;
 //   - the sum is multiplied by the share of the query's weight (IDF) found,
-//     squared, and by a bonus when every word is there: missions with all the
-//     words first, then those with most of them;
+//     squared, and by a bonus when every word is there: documents with all
+//     the words first, then those with most of them;
 //   - query words found side by side (as typed, stop words aside) add to it;
-//   - a query naming a city or country the mission went to multiplies it.
+//   - a query naming a city or country a mission went to multiplies its score.
 //
 // Filters, facets, sorting and paging stay Bleve's: rankQuery is one more
 // query in a conjunction.
@@ -63,33 +63,10 @@ const (
 	maxFuzzyTerms = 8 // expansions kept per word, most frequent first
 )
 
-// BM25 length normalisation per field (b), 0 for fields whose length says nothing.
-const (
-	bContent = 0.75
-	bTitle   = 0.3
-	bDest    = 0.0
-	bHeads   = 0.3
-	bNames   = 0.3
-)
-
-// rankWord is a query word as rankQuery looks for it.
-type rankWord struct {
-	stem, exact, root string
-	pos               int // position in the query, stop words counted
-	seg               int // words of different segments (free text, a phrase) are never paired
-}
-
-// rankQuery implements query.Query over the missions index.
-type rankQuery struct {
-	words  []rankWord
-	places []string // folded names, looked up among destination cities and countries
-	stats  *stats
-}
-
 // roles of a posting list.
 const (
-	roleBody = iota
-	roleLead
+	roleBody = iota // the content
+	roleLead        // objectives and outcomes (part of the content too)
 	roleTitle
 	roleDest
 	roleHeads
@@ -101,11 +78,52 @@ const (
 	nRoles
 )
 
-var roleField = [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fRoot, fExact, FacetCity + keySuffix, FacetCountry + keySuffix}
+// profile says which field plays each role in one of the two indexes, with
+// its BM25 length normalisation (b, 0 for fields whose length says nothing)
+// and the stats key of its average length.
+type profile struct {
+	field     [nRoles]string
+	b         [nRoles]float64
+	avgKey    [nRoles]string
+	highlight [nRoles]string // the stored field a match's offsets point into
+}
+
+var missionProfile = &profile{
+	field:  [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fRoot, fExact, FacetCity + keySuffix, FacetCountry + keySuffix},
+	b:      [nRoles]float64{roleBody: 0.75, roleLead: 0.75, roleTitle: 0.3, roleHeads: 0.3, roleNames: 0.3, roleRoot: 0.75, roleFuzzy: 0.75},
+	avgKey: [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fBody, fExact},
+}
+
+// passageProfile ranks the passages of a hit, and outcomes. The root and
+// exact fields of a passage hold its text alone, so their offsets are the
+// text's and their matches can be highlighted.
+var passageProfile = &profile{
+	field:     [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fRoot, roleFuzzy: fExact},
+	b:         [nRoles]float64{roleBody: 0.5, roleTitle: 0.3, roleRoot: 0.5, roleFuzzy: 0.5},
+	avgKey:    [nRoles]string{roleBody: pText, roleTitle: pTitle, roleRoot: pText, roleFuzzy: pExact},
+	highlight: [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fText, roleFuzzy: fText},
+}
+
+// rankWord is a query word as rankQuery looks for it.
+type rankWord struct {
+	stem, root string
+	fuzzy      []string // terms of the exact field one typo away
+	pos        int      // position in the query, stop words counted
+	seg        int      // words of different segments (free text, a phrase) are never paired
+}
+
+// rankQuery implements query.Query.
+type rankQuery struct {
+	words  []rankWord
+	places []string // folded names, looked up among destination cities and countries
+	prof   *profile
+	avg    [nRoles]float64 // average field lengths
+}
 
 type posting struct {
 	r    index.TermFieldReader
 	cur  *index.TermFieldDoc
+	term string
 	word int // index in rankQuery.words; -1 for places
 	role int
 }
@@ -115,7 +133,7 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	if err != nil {
 		return nil, err
 	}
-	s := &rankSearcher{q: q, n: float64(n), explain: opts.Explain}
+	s := &rankSearcher{q: q, n: float64(n), explain: opts.Explain, locs: opts.IncludeTermVectors}
 	ok := false
 	defer func() {
 		if !ok {
@@ -123,9 +141,13 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 		}
 	}()
 	prox := len(q.words) > 1
-	add := func(term []byte, role, word int) (uint64, error) {
-		vectors := prox && role == roleBody
-		tfr, err := r.TermFieldReader(ctx, term, roleField[role], true, true, vectors)
+	add := func(term string, role, word int) (uint64, error) {
+		field := q.prof.field[role]
+		if field == "" || term == "" {
+			return 0, nil
+		}
+		vectors := prox && role == roleBody || s.locs && q.prof.highlight[role] != ""
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, vectors)
 		if err != nil {
 			return 0, err
 		}
@@ -133,36 +155,34 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 		if c == 0 {
 			return 0, tfr.Close()
 		}
-		s.postings = append(s.postings, &posting{r: tfr, word: word, role: role})
+		s.postings = append(s.postings, &posting{r: tfr, term: term, word: word, role: role})
 		return c, nil
 	}
 	s.idf = make([]float64, len(q.words))
 	for i, w := range q.words {
-		df, err := add([]byte(w.stem), roleBody, i)
+		df, err := add(w.stem, roleBody, i)
 		if err != nil {
 			return nil, err
 		}
 		for _, role := range []int{roleLead, roleTitle, roleDest, roleHeads, roleNames} {
-			if _, err := add([]byte(w.stem), role, i); err != nil {
+			if _, err := add(w.stem, role, i); err != nil {
 				return nil, err
 			}
 		}
-		if w.root != "" {
-			rdf, err := add([]byte(w.root), roleRoot, i)
-			if err != nil {
-				return nil, err
-			}
-			if df == 0 {
-				df = rdf
-			}
+		rdf, err := add(w.root, roleRoot, i)
+		if err != nil {
+			return nil, err
 		}
-		if n := utf8.RuneCountInString(w.exact); n >= minFuzzyRunes && n <= maxFuzzyRunes {
-			fdf, err := s.addFuzzy(ctx, r, i, w.exact)
+		if df == 0 {
+			df = rdf
+		}
+		for _, f := range w.fuzzy {
+			fdf, err := add(f, roleFuzzy, i)
 			if err != nil {
 				return nil, err
 			}
-			if df == 0 {
-				df = fdf
+			if rdf == 0 {
+				df = max(df, fdf)
 			}
 		}
 		s.idf[i] = math.Log(1 + (s.n-float64(df)+0.5)/(float64(df)+0.5))
@@ -170,21 +190,17 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	}
 	for _, p := range q.places {
 		for _, role := range []int{roleCity, roleCountry} {
-			if _, err := add([]byte(p), role, -1); err != nil {
+			if _, err := add(p, role, -1); err != nil {
 				return nil, err
 			}
 		}
 	}
-	s.avg = q.stats.averages()
 	s.tf = make([][nRoles]float64, len(q.words))
 	s.pos = make([][]uint64, len(q.words))
 	for _, p := range s.postings {
 		if p.cur, err = p.r.Next(nil); err != nil {
 			return nil, err
 		}
-	}
-	s.heap = s.heap[:0]
-	for _, p := range s.postings {
 		if p.cur != nil {
 			s.heap = append(s.heap, p)
 		}
@@ -194,77 +210,20 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	return s, nil
 }
 
-// addFuzzy adds the terms of the exact field one edit from word (the first
-// letter kept), the most frequent first. It returns their largest doc count.
-func (s *rankSearcher) addFuzzy(ctx context.Context, r index.IndexReader, word int, exact string) (uint64, error) {
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
-		return 0, nil
-	}
-	_, w := utf8.DecodeRuneInString(exact)
-	dict, err := fr.FieldDictFuzzy(fExact, exact, 1, exact[:w])
-	if err != nil {
-		return 0, err
-	}
-	type cand struct {
-		term  string
-		count uint64
-	}
-	var cands []cand
-	for {
-		e, err := dict.Next()
-		if err != nil {
-			dict.Close()
-			return 0, err
-		}
-		if e == nil {
-			break
-		}
-		if e.Term != exact && e.EditDistance > 0 {
-			cands = append(cands, cand{e.Term, e.Count})
-		}
-	}
-	if err := dict.Close(); err != nil {
-		return 0, err
-	}
-	slices.SortFunc(cands, func(a, b cand) int { return int(b.count) - int(a.count) })
-	var max uint64
-	for _, c := range cands[:min(len(cands), maxFuzzyTerms)] {
-		tfr, err := r.TermFieldReader(ctx, []byte(c.term), fExact, true, true, false)
-		if err != nil {
-			return 0, err
-		}
-		if n := tfr.Count(); n > 0 {
-			s.postings = append(s.postings, &posting{r: tfr, word: word, role: roleFuzzy})
-			max = maxU(max, n)
-		} else {
-			tfr.Close()
-		}
-	}
-	return max, nil
-}
-
-func maxU(a, b uint64) uint64 {
-	if a > b {
-		return a
-	}
-	return b
-}
-
 // rankSearcher merges the posting lists of a rankQuery, one document at a time.
 type rankSearcher struct {
 	q        *rankQuery
 	n        float64
 	idf      []float64
 	idfSum   float64
-	avg      [nRoles]float64
 	postings []*posting
 	heap     postingHeap
 	explain  bool
+	locs     bool // fill term locations, for highlighting
 
 	// per document, reset at each
 	tf   [][nRoles]float64 // word -> role -> frequency / length norm
-	pos  [][]uint64        // word -> positions in the body
+	pos  [][]uint64        // word -> positions in the content
 	city bool
 	ctry bool
 }
@@ -291,8 +250,6 @@ func lengthNorm(norm, b, avg float64) float64 {
 	return 1 - b + b*l/avg
 }
 
-var roleB = [nRoles]float64{roleBody: bContent, roleLead: bContent, roleTitle: bTitle, roleDest: bDest, roleHeads: bHeads, roleNames: bNames, roleRoot: bContent, roleFuzzy: bContent}
-
 func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	if len(s.heap) == 0 {
 		return nil, nil
@@ -306,7 +263,7 @@ func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, s.heap[0].cur.ID)
 	for len(s.heap) > 0 && s.heap[0].cur.ID.Equals(dm.IndexInternalID) {
 		p := s.heap[0]
-		s.take(p)
+		s.take(p, dm)
 		var err error
 		p.cur, err = p.r.Next(p.cur)
 		if err != nil {
@@ -322,8 +279,8 @@ func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 	return dm, nil
 }
 
-// take records what posting p says of the current document.
-func (s *rankSearcher) take(p *posting) {
+// take records what posting p says of the current document dm.
+func (s *rankSearcher) take(p *posting, dm *search.DocumentMatch) {
 	switch p.role {
 	case roleCity:
 		s.city = true
@@ -332,10 +289,18 @@ func (s *rankSearcher) take(p *posting) {
 		s.ctry = true
 		return
 	}
-	s.tf[p.word][p.role] += float64(p.cur.Freq) / lengthNorm(p.cur.Norm, roleB[p.role], s.avg[p.role])
+	prof := s.q.prof
+	s.tf[p.word][p.role] += float64(p.cur.Freq) / lengthNorm(p.cur.Norm, prof.b[p.role], s.q.avg[p.role])
 	if p.role == roleBody {
 		for _, v := range p.cur.Vectors {
 			s.pos[p.word] = append(s.pos[p.word], v.Pos)
+		}
+	}
+	if f := prof.highlight[p.role]; s.locs && f != "" {
+		for _, v := range p.cur.Vectors {
+			dm.FieldTermLocations = append(dm.FieldTermLocations, search.FieldTermLocation{
+				Field: f, Term: p.term, Location: search.Location{Pos: v.Pos, Start: v.Start, End: v.End},
+			})
 		}
 	}
 }
@@ -377,10 +342,11 @@ func (s *rankSearcher) score(dm *search.DocumentMatch) float64 {
 	}
 	var prox float64
 	for i := 0; i+1 < len(s.q.words); i++ {
-		if s.q.words[i].seg != s.q.words[i+1].seg || s.q.words[i+1].pos <= s.q.words[i].pos {
+		a, b := s.q.words[i], s.q.words[i+1]
+		if a.seg != b.seg || b.pos <= a.pos {
 			continue
 		}
-		if d := pairDistance(s.pos[i], s.pos[i+1], uint64(s.q.words[i+1].pos-s.q.words[i].pos)); d >= 0 {
+		if d := pairDistance(s.pos[i], s.pos[i+1], uint64(b.pos-a.pos)); d >= 0 {
 			wp := wPairNear
 			if d == 0 {
 				wp = wPairExact
@@ -474,13 +440,11 @@ func (s *rankSearcher) Close() error {
 	return nil
 }
 
-func (s *rankSearcher) Weight() float64      { return 1 }
-func (s *rankSearcher) SetQueryNorm(float64) {}
-func (s *rankSearcher) Min() int             { return 0 }
-func (s *rankSearcher) DocumentMatchPoolSize() int {
-	return 1
-}
-func (s *rankSearcher) Size() int { return 64 * (len(s.postings) + 1) }
+func (s *rankSearcher) Weight() float64            { return 1 }
+func (s *rankSearcher) SetQueryNorm(float64)       {}
+func (s *rankSearcher) Min() int                   { return 0 }
+func (s *rankSearcher) DocumentMatchPoolSize() int { return 1 }
+func (s *rankSearcher) Size() int                  { return 64 * (len(s.postings) + 1) }
 
 // Count estimates how many documents match (an upper bound).
 func (s *rankSearcher) Count() uint64 {

@@ -136,7 +136,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := missionQuery(p, ix.stats.Load())
+	st := ix.stats.Load()
+	text := rankedQuery(p, missionProfile, st.averages(missionProfile), true)
 	var stems []string
 	if text != nil {
 		stems = p.stems(ix)
@@ -231,7 +232,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		})
 	}
 	if text != nil && len(out.Hits) > 0 {
-		if err := ix.highlight(ctx, p, q, out.Hits); err != nil {
+		if err := ix.highlight(ctx, p, st, out.Hits); err != nil {
 			return nil, err
 		}
 	}
@@ -360,8 +361,8 @@ func years(vs []FacetValue) []YearCount {
 
 // highlight fills each hit's best passages, one passage search per hit (run
 // side by side), so that one long report cannot crowd out the others.
-func (ix *Index) highlight(ctx context.Context, p *plan, q Query, hits []Hit) error {
-	text := textQuery(p, passageFields, false)
+func (ix *Index) highlight(ctx context.Context, p *plan, st *stats, hits []Hit) error {
+	text := rankedQuery(p, passageProfile, st.averages(passageProfile), false)
 	if text == nil {
 		return nil
 	}

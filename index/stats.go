@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
@@ -23,26 +24,31 @@ const statsKey = "escale_stats"
 // that replacing or deleting it can take them off the sums.
 type lens map[string]uint64
 
-// lengthFields are the fields whose average length ranking uses.
+// lengthFields are the mission fields whose average length ranking uses.
 var lengthFields = []string{fBody, fLead, fTitle, fDest, fHeads, fNames, fExact}
 
-// averages returns the average length per posting role; fields never seen
-// average 1, which leaves their lengths unnormalised.
-func (st *stats) averages() [nRoles]float64 {
+// Passage sums, kept with the missions' (a mission's passages come and go with it).
+const (
+	pN     = "p_n" // passages
+	pText  = "p_text"
+	pTitle = "p_title"
+	pExact = "p_exact"
+)
+
+// averages returns the average length of each role's field for prof; a field
+// never seen averages 0, which leaves lengths unnormalised.
+func (st *stats) averages(prof *profile) [nRoles]float64 {
 	var out [nRoles]float64
-	for role, f := range roleField {
-		out[role] = 1
-		if st == nil || st.N <= 0 {
-			continue
+	if st == nil {
+		return out
+	}
+	for role, key := range prof.avgKey {
+		n := float64(st.N)
+		if strings.HasPrefix(key, "p_") {
+			n = float64(st.Sum[pN])
 		}
-		switch role {
-		case roleRoot:
-			f = fBody // the same tokens, cut
-		case roleFuzzy:
-			f = fExact
-		}
-		if s := st.Sum[f]; s > 0 {
-			out[role] = float64(s) / float64(st.N)
+		if s := st.Sum[key]; key != "" && s > 0 && n > 0 {
+			out[role] = float64(s) / n
 		}
 	}
 	return out
@@ -72,16 +78,26 @@ func (st *stats) apply(old, new lens) {
 	}
 }
 
-// lensOf counts the tokens each length field of doc holds.
-func (ix *Index) lensOf(doc map[string]any) lens {
+// lensOf counts the tokens each length field of a mission's document and of
+// its passages' documents holds.
+func (ix *Index) lensOf(doc map[string]any, passages []map[string]any) lens {
 	l := lens{}
-	for _, f := range lengthFields {
+	count := func(doc map[string]any, f, key string) {
 		s, _ := doc[f].(string)
 		a := ix.fr
 		if f == fExact {
 			a = ix.exact
 		}
-		l[f] = uint64(len(a.Analyze([]byte(s))))
+		l[key] += uint64(len(a.Analyze([]byte(s))))
+	}
+	for _, f := range lengthFields {
+		count(doc, f, f)
+	}
+	l[pN] = uint64(len(passages))
+	for _, pd := range passages {
+		count(pd, fText, pText)
+		count(pd, fTitle, pTitle)
+		count(pd, fExact, pExact)
 	}
 	return l
 }
