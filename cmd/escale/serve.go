@@ -30,6 +30,13 @@ type serveConfig struct {
 	WatchEvery   time.Duration
 	Demo         bool
 	LogLevel     slog.Level
+	// Limits of one request.
+	HeaderTimeout   time.Duration
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	MaxQuery        int
+	MaxFilterValues int
+	TrustedProxies  []string
 }
 
 // runServe serves the API (and the pages) on --addr over the data directory
@@ -47,6 +54,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	watchEvery := fs.Duration("watch-every", 2*time.Second, "intervalle entre deux lectures du dossier surveillé ("+envName("watch-every")+")")
 	demoFlag := fs.Bool("demo", false, "démonstration : ajoute les rapports d’exemple intégrés ; sans --data, dans un répertoire temporaire")
 	logLevel := fs.String("log-level", "info", "niveau du journal : debug, info, warn, error ("+envName("log-level")+")")
+	headerTimeout := fs.Duration("header-timeout", web.DefaultHeaderTimeout, "temps maximal pour recevoir les en-têtes d’une requête ("+envName("header-timeout")+")")
+	requestTimeout := fs.Duration("request-timeout", web.DefaultRequestTimeout, "temps maximal d’une requête, envoi du fichier, attente et extraction compris ("+envName("request-timeout")+")")
+	shutdownTimeout := fs.Duration("shutdown-timeout", 30*time.Second, "temps laissé aux requêtes en cours à l’arrêt ("+envName("shutdown-timeout")+")")
+	maxQuery := fs.Int("max-query", web.DefaultMaxQuery, "longueur maximale d’une recherche, en caractères ("+envName("max-query")+")")
+	maxFilterValues := fs.Int("max-filter-values", web.DefaultMaxFilterValues, "valeurs maximales d’un filtre dans une recherche ("+envName("max-filter-values")+")")
+	proxies := fs.String("trusted-proxies", "", "adresses ou plages CIDR des mandataires inverses dont on croit X-Forwarded-For, séparées par des virgules ; aucun par défaut ("+envName("trusted-proxies")+")")
 	rest, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(e.stdout, "Utilisation : escale serve [OPTIONS]\n\nDémarre le service web (API et pages) sur le répertoire de données.\nLe jeton d’accès des écritures se donne par ESCALE_TOKEN ou --token-file.\n\nOptions :")
@@ -60,7 +73,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if len(rest) > 0 {
 		return usageError(e, "argument inattendu « %s » ; escale serve --help donne la liste des options", rest[0])
 	}
-	if err := applyEnv(fs, e.getenv, "addr", "token-file", "protect-reads", "allow-open", "watch", "watch-every", "log-level"); err != nil {
+	if err := applyEnv(fs, e.getenv, "addr", "token-file", "protect-reads", "allow-open", "watch", "watch-every", "log-level",
+		"header-timeout", "request-timeout", "shutdown-timeout", "max-query", "max-filter-values", "trusted-proxies"); err != nil {
 		return usageError(e, "%v", err)
 	}
 	var cfg serveConfig
@@ -70,6 +84,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	cfg.Addr, cfg.ProtectReads, cfg.AllowOpen = *addr, *protect, *allowOpen
 	cfg.Watch, cfg.WatchEvery, cfg.Demo = *watchDir, *watchEvery, *demoFlag
+	cfg.HeaderTimeout, cfg.RequestTimeout, cfg.ShutdownTimeout = *headerTimeout, *requestTimeout, *shutdownTimeout
+	cfg.MaxQuery, cfg.MaxFilterValues = *maxQuery, *maxFilterValues
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
+	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageError(e, "--log-level « %s » : choisissez debug, info, warn ou error", *logLevel)
 	}
@@ -120,6 +141,21 @@ func (c *serveConfig) check() error {
 	}
 	if c.WatchEvery < 100*time.Millisecond {
 		return fmt.Errorf("--watch-every %v : choisissez au moins 100ms", c.WatchEvery)
+	}
+	switch {
+	case c.HeaderTimeout < 100*time.Millisecond:
+		return fmt.Errorf("--header-timeout %v : choisissez au moins 100ms, par exemple 10s", c.HeaderTimeout)
+	case c.RequestTimeout < c.Extract.Limits.Timeout:
+		return fmt.Errorf("--request-timeout %v est plus court que --timeout %v : une extraction n’aurait pas le temps de finir ; choisissez par exemple 5m", c.RequestTimeout, c.Extract.Limits.Timeout)
+	case c.ShutdownTimeout <= 0:
+		return fmt.Errorf("--shutdown-timeout %v : choisissez une durée positive, par exemple 30s", c.ShutdownTimeout)
+	case c.MaxQuery < 10 || c.MaxQuery > 100000:
+		return fmt.Errorf("--max-query %d : choisissez entre 10 et 100000 caractères", c.MaxQuery)
+	case c.MaxFilterValues < 1 || c.MaxFilterValues > 10000:
+		return fmt.Errorf("--max-filter-values %d : choisissez entre 1 et 10000 valeurs", c.MaxFilterValues)
+	}
+	if err := web.CheckProxies(c.TrustedProxies); err != nil {
+		return fmt.Errorf("--trusted-proxies : %v ; écrivez par exemple 10.0.0.1 ou 10.0.0.0/8", err)
 	}
 	return nil
 }
@@ -175,12 +211,16 @@ func serve(ctx context.Context, cfg serveConfig, stdout io.Writer, log *slog.Log
 	url := "http://" + ln.Addr().String()
 	d.lock.SetHolder("serve " + url)
 	handler := web.New(d.svc, d.index, web.Config{
-		Token:        cfg.Token,
-		ProtectReads: cfg.ProtectReads,
-		MaxUpload:    cfg.Extract.Limits.MaxSize,
-		Logger:       log,
+		Token:           cfg.Token,
+		ProtectReads:    cfg.ProtectReads,
+		MaxUpload:       cfg.Extract.Limits.MaxSize,
+		MaxQuery:        cfg.MaxQuery,
+		MaxFilterValues: cfg.MaxFilterValues,
+		RequestTimeout:  cfg.RequestTimeout,
+		TrustedProxies:  cfg.TrustedProxies,
+		Logger:          log,
 	})
-	srv := web.NewHTTPServer(cfg.Addr, handler, log)
+	srv := web.NewHTTPServer(cfg.Addr, handler, web.Timeouts{Header: cfg.HeaderTimeout, Request: cfg.RequestTimeout}, log)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -210,7 +250,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout io.Writer, log *slog.Log
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdown, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdown, stop := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer stop()
 	err = srv.Shutdown(shutdown)
 	<-watched

@@ -82,7 +82,7 @@ func exportName(kind string) string {
 // searchCSV is GET /api/v1/search.csv: every hit of a search (not only one
 // page), one line each.
 func (s *Server) searchCSV(c *gin.Context) {
-	q, err := parseQuery(c.Request.URL.Query())
+	q, err := s.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -123,7 +123,7 @@ func (s *Server) searchCSV(c *gin.Context) {
 
 // outcomesCSV is GET /api/v1/outcomes.csv: every outcome of a query.
 func (s *Server) outcomesCSV(c *gin.Context) {
-	q, err := parseQuery(c.Request.URL.Query())
+	q, err := s.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -160,7 +160,7 @@ func (s *Server) outcomesCSV(c *gin.Context) {
 // compareCSV is GET /api/v1/compare.csv: the comparison matrix, one row per
 // value of by, one column per value of split, totals last.
 func (s *Server) compareCSV(c *gin.Context) {
-	q, err := parseQuery(c.Request.URL.Query())
+	q, err := s.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -128,9 +129,14 @@ func formError(err error) error {
 	return errBadForm
 }
 
+// clip shortens what a client sent to quote it in a message.
 func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40]
+	if len(s) <= 40 {
+		return s
+	}
+	s = s[:40]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
 	}
 	return s
 }
@@ -176,34 +182,54 @@ func (s *Server) getFile(c *gin.Context) {
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Disposition", contentDisposition(disposition, m.Filename))
 	// Nothing in a stored file may run as our origin; the browser's PDF
-	// viewer refuses sandboxed documents, and a PDF's own scripts it ignores.
+	// viewer refuses sandboxed documents, and a PDF's own scripts it
+	// ignores. Pages link to a file (#page=N), never frame it.
 	if ctype == "application/pdf" {
-		h.Set("Content-Security-Policy", "frame-ancestors 'self'")
+		// Not default-src 'none': Chrome's viewer obeys it and shows nothing.
+		h.Set("Content-Security-Policy", "frame-ancestors 'none'")
 	} else {
-		h.Set("Content-Security-Policy", "sandbox; frame-ancestors 'self'")
+		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'")
 	}
-	h.Set("X-Frame-Options", "SAMEORIGIN")
 	h.Set("Cache-Control", "private, max-age=3600")
 	http.ServeContent(c.Writer, c.Request, "", info.ModTime(), f)
 }
 
 // contentDisposition writes a Content-Disposition whose file name cannot
-// break the header: an ASCII fallback plus the UTF-8 name (RFC 6266).
+// break the header nor name a path: an ASCII fallback in filename (RFC 6266)
+// and, when the name is not plain ASCII, the exact name in filename*
+// (RFC 5987: UTF-8, every byte outside attr-char percent-encoded).
 func contentDisposition(kind, name string) string {
 	ascii := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == ';' || r == '/' {
 			return '_'
 		}
 		return r
 	}, name)
 	v := mime.FormatMediaType(kind, map[string]string{"filename": ascii})
-	if ascii != name {
-		v += "; filename*=UTF-8''" + url.PathEscape(name)
-	}
 	if v == "" {
 		return kind
 	}
+	if ascii != name {
+		v += "; filename*=UTF-8''" + rfc5987(name)
+	}
 	return v
+}
+
+// rfc5987 percent-encodes every byte of s but attr-char (RFC 5987 §3.2.1).
+func rfc5987(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // patchMission is PATCH /api/v1/missions/{id}: a JSON merge patch of title,

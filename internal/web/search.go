@@ -12,22 +12,48 @@ import (
 	"escale/index"
 )
 
-// maxQueryRunes bounds the text of a search: longer is a paste, not a query.
-const maxQueryRunes = 1000
+// maxFilterRunes bounds one filter value: no city, theme or organization
+// name comes near it.
+const maxFilterRunes = 200
 
-// parseQuery reads a search from URL parameters: q, filters named as the
-// facets (each repeatable), year_from, year_to, sort, page, size, and
-// advanced=1 for the explicit syntax.
+// queryLimits bound what one search may ask (Config.MaxQuery and
+// MaxFilterValues).
+type queryLimits struct {
+	text   int // characters of q
+	values int // values of one filter
+}
+
+// parseQuery reads a search from URL parameters with the default limits.
 func parseQuery(v url.Values) (index.Query, error) {
+	return parseQueryWithin(v, queryLimits{text: DefaultMaxQuery, values: DefaultMaxFilterValues})
+}
+
+// query reads the request's search with the server's limits.
+func (s *Server) query(c *gin.Context) (index.Query, error) {
+	return parseQueryWithin(c.Request.URL.Query(), queryLimits{text: s.cfg.MaxQuery, values: s.cfg.MaxFilterValues})
+}
+
+// parseQueryWithin reads a search from URL parameters: q, filters named as
+// the facets (each repeatable), year_from, year_to, sort, page, size, and
+// advanced=1 for the explicit syntax. Text longer than a query (a paste) and
+// more filter values than a person ticks are refused, not cut.
+func parseQueryWithin(v url.Values, lim queryLimits) (index.Query, error) {
 	q := index.Query{Text: strings.TrimSpace(v.Get("q")), Filters: map[string][]string{}, Sort: v.Get("sort")}
-	if utf8.RuneCountInString(q.Text) > maxQueryRunes {
-		return q, badQuery("La recherche est trop longue (%d caractères au plus) : gardez les mots importants.", maxQueryRunes)
+	if utf8.RuneCountInString(q.Text) > lim.text {
+		return q, badQuery("La recherche est trop longue (%d caractères au plus) : gardez les mots importants.", lim.text)
 	}
 	for _, f := range index.Facets {
 		for _, val := range v[f] {
-			if val = strings.TrimSpace(val); val != "" {
-				q.Filters[f] = append(q.Filters[f], val)
+			if val = strings.TrimSpace(val); val == "" {
+				continue
 			}
+			if utf8.RuneCountInString(val) > maxFilterRunes {
+				return q, badQuery("Le filtre %s « %s… » est trop long (%d caractères au plus).", f, clip(val), maxFilterRunes)
+			}
+			q.Filters[f] = append(q.Filters[f], val)
+		}
+		if len(q.Filters[f]) > lim.values {
+			return q, badQuery("Trop de valeurs pour le filtre %s (%d au plus) : retirez-en, ou cherchez sans ce filtre.", f, lim.values)
 		}
 	}
 	ints := []struct {
@@ -65,7 +91,7 @@ func badQuery(format string, args ...any) error {
 
 // searchMissions is GET /api/v1/search.
 func (s *Server) searchMissions(c *gin.Context) {
-	q, err := parseQuery(c.Request.URL.Query())
+	q, err := s.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -81,7 +107,7 @@ func (s *Server) searchMissions(c *gin.Context) {
 // searchOutcomes is GET /api/v1/outcomes: the outcomes matching the query
 // and filters, each with its mission's year, places, category and themes.
 func (s *Server) searchOutcomes(c *gin.Context) {
-	q, err := parseQuery(c.Request.URL.Query())
+	q, err := s.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -109,7 +135,7 @@ func compareParams(v url.Values) (by, split string) {
 // compare is GET /api/v1/compare?by=year&split=category|theme: the counts
 // of outcomes for the query and filters, by year and category or theme.
 func (s *Server) compare(c *gin.Context) {
-	q, err := parseQuery(c.Request.URL.Query())
+	q, err := s.query(c)
 	if err != nil {
 		s.fail(c, err)
 		return

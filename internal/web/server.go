@@ -6,8 +6,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"time"
 
@@ -52,7 +54,19 @@ type Config struct {
 	MaxUpload int64
 	// RetryAfter is what a client is told to wait when the queue is full.
 	RetryAfter time.Duration
-	Logger     *slog.Logger
+	// MaxQuery is the longest search text, in characters.
+	MaxQuery int
+	// MaxFilterValues is how many values a search may select in one facet
+	// (city=A&city=B...).
+	MaxFilterValues int
+	// RequestTimeout bounds a request's work, queueing and extraction
+	// included; past it the client gets a 503 to retry.
+	RequestTimeout time.Duration
+	// TrustedProxies are the addresses (or CIDR ranges) of reverse proxies
+	// whose X-Forwarded-For is believed; none by default, so the client
+	// address logged is the peer's.
+	TrustedProxies []string
+	Logger         *slog.Logger
 }
 
 // Server routes HTTP requests to the service and the index.
@@ -66,8 +80,11 @@ type Server struct {
 
 // Defaults.
 const (
-	DefaultMaxUpload  = 50 << 20
-	defaultRetryAfter = 5 * time.Second
+	DefaultMaxUpload       = 50 << 20
+	DefaultMaxQuery        = 1000
+	DefaultMaxFilterValues = 50
+	DefaultRequestTimeout  = 5 * time.Minute
+	defaultRetryAfter      = 5 * time.Second
 	// formOverhead is what an upload may carry beyond its file: the
 	// multipart framing and the metadata fields.
 	formOverhead = 1 << 20
@@ -78,6 +95,15 @@ func New(missions Missions, search Searcher, cfg Config) *Server {
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = DefaultMaxUpload
 	}
+	if cfg.MaxQuery <= 0 {
+		cfg.MaxQuery = DefaultMaxQuery
+	}
+	if cfg.MaxFilterValues <= 0 {
+		cfg.MaxFilterValues = DefaultMaxFilterValues
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
 	if cfg.RetryAfter <= 0 {
 		cfg.RetryAfter = defaultRetryAfter
 	}
@@ -87,14 +113,35 @@ func New(missions Missions, search Searcher, cfg Config) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{missions: missions, search: search, cfg: cfg, log: cfg.Logger}
 	e := gin.New()
-	e.SetTrustedProxies(nil) // client addresses are the peers', not a header's
+	// Client addresses are the peers', not a header's, unless the operator
+	// names the proxies in front.
+	// The command line checks them first (CheckProxies); a bad entry here
+	// trusts none rather than all.
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		s.log.Error("trusted proxies ignored", "err", err)
+		e.SetTrustedProxies(nil)
+	}
 	e.HandleMethodNotAllowed = true
-	e.Use(s.accessLog, s.recover, securityHeaders)
+	e.Use(s.accessLog, s.recover, securityHeaders, s.deadline)
 	e.NoRoute(func(c *gin.Context) { s.fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) { s.fail(c, errNoMethod) })
 	s.routes(e)
 	s.engine = e
 	return s
+}
+
+// CheckProxies says whether each entry is an IP address or a CIDR range, as
+// Config.TrustedProxies wants them.
+func CheckProxies(proxies []string) error {
+	for _, p := range proxies {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			return fmt.Errorf("« %s » n’est ni une adresse IP ni une plage CIDR", p)
+		}
+	}
+	return nil
 }
 
 // routes lists every route of the server, in one place.
@@ -125,18 +172,40 @@ func (s *Server) routes(e *gin.Engine) {
 // ServeHTTP makes the Server an http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
 
-// NewHTTPServer wraps a handler in an http.Server with timeouts fit for
-// uploads of up to a few tens of megabytes and extractions of tens of seconds.
-func NewHTTPServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
+// Timeouts bound how long a client may hold a connection.
+type Timeouts struct {
+	// Header is the time to send the request line and headers: a client
+	// that trickles them (slowloris) is cut off.
+	Header time.Duration
+	// Request is the time to send a whole request, body included, and to
+	// get its answer (the handlers' own deadline, Config.RequestTimeout,
+	// should be the same).
+	Request time.Duration
+}
+
+// DefaultHeaderTimeout is Timeouts.Header's default.
+const DefaultHeaderTimeout = 10 * time.Second
+
+// NewHTTPServer wraps a handler in an http.Server with these timeouts; zero
+// values take the defaults, fit for uploads of a few tens of megabytes and
+// extractions of tens of seconds.
+func NewHTTPServer(addr string, h http.Handler, t Timeouts, log *slog.Logger) *http.Server {
+	if t.Header <= 0 {
+		t.Header = DefaultHeaderTimeout
+	}
+	if t.Request <= 0 {
+		t.Request = DefaultRequestTimeout
+	}
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		WriteTimeout:      5 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ReadHeaderTimeout: t.Header,
+		ReadTimeout:       t.Request,
+		// Past the handlers' deadline, time to write the error they answer.
+		WriteTimeout:   t.Request + 30*time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 }
 
@@ -176,11 +245,30 @@ func (s *Server) recover(c *gin.Context) {
 	c.Next()
 }
 
+// deadline bounds the work of a request: when it runs out, whatever waits
+// (the extraction queue, a search) gives up and the client gets a 503 to
+// retry. A write already committing finishes regardless (service.Ingest).
+func (s *Server) deadline(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+// contentSecurityPolicy allows nothing inline (no 'unsafe-inline': scripts
+// and styles come from /static files), nothing from elsewhere, and no
+// framing at all.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders are set on every response, errors included.
 func securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
 	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 	c.Next()
 }

@@ -33,7 +33,11 @@ func (lineExtractor) Extract(_ context.Context, data []byte, filename string) (*
 		panic("extractor bug")
 	}
 	title, _, _ := strings.Cut(s, "\n")
-	return &mission.Mission{Filename: filename, Title: &title, Text: s, Pages: 1, Format: mission.FormatText,
+	format := mission.FormatText
+	if strings.HasPrefix(s, "%PDF-") {
+		format = mission.FormatPDF
+	}
+	return &mission.Mission{Filename: filename, Title: &title, Text: s, Pages: 1, Format: format,
 		Destinations: []mission.Destination{{City: "Lisbonne", Country: "Portugal"}}}, nil
 }
 
@@ -366,7 +370,7 @@ func TestFileDownload(t *testing.T) {
 func TestContentDisposition(t *testing.T) {
 	tests := []struct{ kind, name, want string }{
 		{"inline", "rapport.pdf", `inline; filename=rapport.pdf`},
-		{"attachment", "a\r\nSet-Cookie: x.pdf", `attachment; filename="a__Set-Cookie: x.pdf"; filename*=UTF-8''a%0D%0ASet-Cookie:%20x.pdf`},
+		{"attachment", "a\r\nSet-Cookie: x.pdf", `attachment; filename="a__Set-Cookie: x.pdf"; filename*=UTF-8''a%0D%0ASet-Cookie%3A%20x.pdf`},
 		{"attachment", "Liège.pdf", `attachment; filename=Li_ge.pdf; filename*=UTF-8''Li%C3%A8ge.pdf`},
 	}
 	for _, tt := range tests {
