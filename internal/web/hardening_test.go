@@ -68,7 +68,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	json.Unmarshal(pdfBody, &pdf)
 	calls := []struct {
 		method, path, token string
-		want               int
+		want                int
 	}{
 		{"GET", "/api/v1/health", "", 200},
 		{"GET", "/api/v1/search?q=port", "", 200},
@@ -115,7 +115,9 @@ func TestUploadOverTheLimitIsRefusedEarly(t *testing.T) {
 	}
 	for _, tt := range tests {
 		resp, b := ts.upload(t, "", "gros.pdf", bytes.Repeat([]byte("x"), tt.size), nil)
-		var e struct{ Error struct{ Code, Message string } }
+		var e struct {
+			Error struct{ Code, Message string }
+		}
 		json.Unmarshal(b, &e)
 		if resp.StatusCode != http.StatusRequestEntityTooLarge || e.Error.Code != "too_large" || e.Error.Message != mission.ErrTooLarge.Message {
 			t.Errorf("POST %s (%d bytes) = %d %s, want 413 too_large with the French message", tt.name, tt.size, resp.StatusCode, b)
@@ -272,7 +274,9 @@ func TestRequestTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var e struct{ Error struct{ Code, Message string } }
+	var e struct {
+		Error struct{ Code, Message string }
+	}
 	json.NewDecoder(resp.Body).Decode(&e)
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "7" || e.Error.Message == "" {
 		t.Errorf("GET search past the request timeout = %d, Retry-After %q, %+v; want 503, Retry-After 7 and a message",
