@@ -168,20 +168,42 @@ func roundPop(n int) int {
 }
 
 // fresh returns a sentence from templates not used yet in this report, when
-// it can find one.
+// it can find one: a template without a topic is used once, one with a topic
+// once per topic.
 func (b *builder) fresh(tmpls []string, t *theme, topic string) string {
-	var s string
-	for range 6 {
-		s = b.sentence(pick(b.r, tmpls), t, topic)
-		if !b.used[s] {
+	var tmpl, key string
+	for range 8 {
+		tmpl = pick(b.r, tmpls)
+		key = tmpl
+		if strings.Contains(tmpl, "topic}") {
+			key += "|" + topic
+		}
+		if !b.used[key] {
 			break
 		}
 	}
-	b.used[s] = true
-	return s
+	b.used[key] = true
+	return b.sentence(tmpl, t, topic)
 }
 
-func (b *builder) topicOf(t *theme) string { return b.homeFill(pick(b.r, t.topics)) }
+func (b *builder) topicOf(t *theme) string {
+	topic, _ := b.pickTopic(t)
+	return topic
+}
+
+// pickTopic draws a topic of theme t and the other themes it is also about.
+func (b *builder) pickTopic(t *theme) (string, []string) {
+	parts := strings.Split(b.homeFill(pick(b.r, t.topics)), "|")
+	return parts[0], parts[1:]
+}
+
+// about records the themes an objective or outcome is about.
+func (b *builder) about(t *theme, also []string) {
+	b.truthThemes[t.id] = true
+	for _, id := range also {
+		b.truthThemes[id] = true
+	}
+}
 
 func (b *builder) add(bl block) { b.d.blocks = append(b.d.blocks, bl) }
 

@@ -16,7 +16,7 @@ type org struct {
 // theme is what a report says about one theme of the taxonomy.
 type theme struct {
 	id      string
-	topics  []string // noun phrases with their article
+	topics  []string // noun phrases with their article, then « |other-theme » when they are also about another
 	sites   []string // places visited, with their article
 	orgs    []org    // organisations of the field (international or home)
 	service []string // home services in charge, with their article
@@ -31,7 +31,7 @@ var themes = []theme{
 		id: "culture",
 		topics: []string{"la mise en valeur du patrimoine bâti", "la médiation culturelle",
 			"la circulation des expositions", "la gestion d’un site du patrimoine mondial",
-			"la lecture publique", "les arts numériques", "le soutien aux artistes",
+			"la lecture publique", "les arts numériques|numerique", "le soutien aux artistes",
 			"la programmation des grands festivals", "la restauration des façades anciennes"},
 		sites: []string{"le musée des beaux-arts", "la bibliothèque centrale", "le centre historique",
 			"la maison de la littérature", "le quartier des spectacles", "l’ancienne manufacture reconvertie en lieu de création"},
@@ -53,9 +53,9 @@ var themes = []theme{
 	},
 	{
 		id: "ville-port",
-		topics: []string{"l’interface ville-port", "l’accueil des navires de croisière",
-			"la reconversion des anciens quais", "l’économie bleue", "l’accès public aux berges du fleuve",
-			"l’électrification des quais", "la cohabitation entre activités portuaires et quartiers riverains",
+		topics: []string{"l’interface ville-port", "l’accueil des navires de croisière|tourisme",
+			"la reconversion des anciens quais|urbanisme", "l’économie bleue", "l’accès public aux berges du fleuve|urbanisme",
+			"l’électrification des quais|climat-environnement", "la cohabitation entre activités portuaires et quartiers riverains|urbanisme",
 			"la logistique portuaire"},
 		sites: []string{"le terminal de croisières", "les anciens docks reconvertis", "le port de conteneurs",
 			"la promenade riveraine", "le centre d’innovation maritime"},
@@ -79,7 +79,7 @@ var themes = []theme{
 		id: "climat-environnement",
 		topics: []string{"l’adaptation aux changements climatiques", "la gestion des eaux pluviales",
 			"la lutte contre les îlots de chaleur", "la protection contre les crues", "la transition énergétique",
-			"la plantation d’arbres en milieu urbain", "la protection des milieux humides", "la réduction des gaz à effet de serre"},
+			"la plantation d’arbres en milieu urbain|urbanisme", "la protection des milieux humides", "la réduction des gaz à effet de serre"},
 		sites: []string{"le parc inondable", "les bassins de rétention", "la centrale de chauffage urbain",
 			"le nouveau quartier à faible empreinte carbone", "la digue de protection contre les crues"},
 		orgs: []org{{"", "ICLEI – Gouvernements locaux pour le développement durable", "ICLEI"},
@@ -100,8 +100,8 @@ var themes = []theme{
 	{
 		id: "urbanisme",
 		topics: []string{"la requalification des quartiers anciens", "l’aménagement des espaces publics",
-			"la construction de logements abordables", "la densification autour des axes de transport",
-			"les rues partagées", "la revitalisation des artères commerciales", "la planification des écoquartiers"},
+			"la construction de logements abordables", "la densification autour des axes de transport|mobilite",
+			"les rues partagées|mobilite", "la revitalisation des artères commerciales", "la planification des écoquartiers"},
 		sites: []string{"l’écoquartier en construction", "la place publique réaménagée", "le chantier de logements sociaux",
 			"la rue piétonne du centre-ville"},
 		orgs: []org{{"", "ONU-Habitat", ""}, {"", "Metropolis", ""},
@@ -121,7 +121,7 @@ var themes = []theme{
 	{
 		id: "mobilite",
 		topics: []string{"l’insertion urbaine du tramway", "l’intégration des réseaux de transport en commun",
-			"le vélo en libre-service", "l’électrification des autobus", "la gestion des chantiers de transport",
+			"le vélo en libre-service", "l’électrification des autobus|climat-environnement", "la gestion des chantiers de transport",
 			"la sécurité des déplacements actifs", "la mobilité hivernale"},
 		sites: []string{"le centre de maintenance du tramway", "le pôle d’échanges multimodal", "le chantier de la nouvelle ligne",
 			"le garage d’autobus électriques"},
@@ -144,7 +144,7 @@ var themes = []theme{
 		id: "tourisme",
 		topics: []string{"la gestion des flux touristiques", "l’attraction de congrès internationaux",
 			"la promotion de la destination", "l’encadrement des locations de courte durée", "l’œnotourisme",
-			"le tourisme d’affaires", "l’accueil des croisiéristes"},
+			"le tourisme d’affaires", "l’accueil des croisiéristes|ville-port"},
 		sites: []string{"l’office de tourisme", "le centre des congrès", "le quartier historique très fréquenté",
 			"le nouveau pavillon d’accueil des visiteurs"},
 		orgs: []org{{"l’", "Office du tourisme de {home}", ""}, {"l’", "Office de tourisme et des congrès de {city}", ""},
@@ -162,8 +162,8 @@ var themes = []theme{
 	{
 		id: "economie-innovation",
 		topics: []string{"l’attraction d’investissements étrangers", "l’écosystème d’innovation",
-			"l’accompagnement des jeunes pousses", "les sciences de la vie", "l’intelligence artificielle appliquée",
-			"le développement de la main-d’œuvre", "l’immobilier de laboratoire"},
+			"l’accompagnement des jeunes pousses", "les sciences de la vie|savoir-education", "l’intelligence artificielle appliquée|numerique",
+			"le développement de la main-d’œuvre", "l’immobilier de laboratoire|urbanisme"},
 		sites: []string{"l’accélérateur d’entreprises", "le parc technologique", "le campus d’innovation",
 			"l’incubateur de jeunes pousses"},
 		orgs: []org{{"la ", "Chambre de commerce et d’industrie de {city}", ""},
@@ -232,7 +232,7 @@ var themes = []theme{
 	},
 	{
 		id: "savoir-education",
-		topics: []string{"les partenariats universitaires", "la mobilité étudiante", "la recherche appliquée sur les données urbaines",
+		topics: []string{"les partenariats universitaires", "la mobilité étudiante", "la recherche appliquée sur les données urbaines|numerique",
 			"la formation professionnelle", "les échanges de chercheurs"},
 		sites: []string{"le campus universitaire", "le centre de recherche", "l’école d’ingénieurs"},
 		orgs: []org{{"l’", "Université de {city}", ""}, {"l’", "Université de {home}", ""},

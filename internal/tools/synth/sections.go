@@ -88,8 +88,8 @@ func (b *builder) titleText() string {
 			"Rapport de mission à " + c.City.Name,
 			"Mission à " + c.City.Name + " : " + b.topicOf(b.themeOf(0)),
 			"Bilan de mission – " + c.City.Name,
-			"Mission de suivi à " + c.City.Name + " – " + upperFirst(b.homeFill(pick(r, b.themeOf(0).events))),
-			"Rapport de mission – " + upperFirst(b.homeFill(pick(r, b.themeOf(0).events))) + " " + y,
+			"Mission de suivi à " + c.City.Name + " – " + b.eventName(),
+			"Rapport de mission – " + b.eventName() + " " + y,
 		})
 		if (p.end.Year() == 2020 || p.end.Year() == 2021) && r.chance(0.3) {
 			t = "Mission virtuelle - " + cityCountry
@@ -108,18 +108,25 @@ func (b *builder) titleText() string {
 	return t
 }
 
-// titleBlock writes the title, subtitle and labelled lines at the top.
+// eventName is an event of the first theme as a title names it, without its
+// article: « Conférence mondiale de l’AIVP ».
+func (b *builder) eventName() string {
+	return upperFirst(bare(b.homeFill(pick(b.r, b.themeOf(0).events))))
+}
+
+// titleBlock writes the title, subtitle and labelled lines at the top. A
+// report without a title starts with a section: a line above it would read
+// as its title.
 func (b *builder) titleBlock() {
 	p, r, st := b.p, b.r, &b.st
-	if st.titled {
-		b.add(block{kind: bTitle, text: b.titleText()})
+	if !st.titled {
+		return
 	}
+	b.add(block{kind: bTitle, text: b.titleText()})
 	if r.chance(0.5) {
 		var sub string
 		if r.chance(0.5) {
-			sub = upperFirst(b.homeFill(pick(r, b.themeOf(0).events)))
-			sub = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(sub, "Le "), "La "), "Les ")
-			sub = upperFirst(sub)
+			sub = b.eventName()
 		} else {
 			var ts []string
 			for k := range min(3, len(p.themes)) {
@@ -199,12 +206,16 @@ func (b *builder) delegation() {
 }
 
 func (b *builder) context() {
-	r := b.r
+	r, p := b.r, b.p
 	b.heading(mission.KindContext)
 	paras := 1 + b.p.size/3 + r.IntN(2)
 	for k := range paras {
 		t := b.themeOf(k)
 		var ss []string
+		if k == 0 && !b.st.titled && b.st.datesShown {
+			// Without a title block, the dates are told here.
+			ss = append(ss, "La mission s’est déroulée à "+strings.Join(p.destNames(), " et à ")+" "+datesPhrase(r, p.start, p.end)+".")
+		}
 		n := r.between(2, 3+b.p.size/2)
 		for j := range n {
 			if j%2 == 0 {
@@ -238,8 +249,9 @@ func (b *builder) objectives() {
 	n := r.between(3, 3+b.p.size/2)
 	for k := range n {
 		t := b.themeOf(k)
-		text := b.fresh(goalTemplates, t, b.topicOf(t))
-		b.truthThemes[t.id] = true
+		topic, also := b.pickTopic(t)
+		text := b.fresh(goalTemplates, t, topic)
+		b.about(t, also)
 		b.add(block{kind: bItem, section: mission.KindObjectives, marker: number(b.st.objMarker, k), text: text})
 	}
 }
@@ -317,7 +329,7 @@ func (b *builder) outcomes() {
 	var outs []outcome
 	for k := range n {
 		t := b.themeOf(k)
-		topic := b.topicOf(t)
+		topic, also := b.pickTopic(t)
 		var title string
 		if st.outTitled {
 			title = b.fresh(titleTemplates, t, topic)
@@ -332,7 +344,7 @@ func (b *builder) outcomes() {
 			}
 		}
 		outs = append(outs, outcome{t, title, strings.Join(dedupe(ss), " ")})
-		b.truthThemes[t.id] = true
+		b.about(t, also)
 	}
 	// Categories: a fixed set spread over the outcomes in order, or one per theme.
 	cats := make([]string, len(outs))

@@ -242,10 +242,13 @@ func (b *builder) compose(n int) {
 	if objectivesFirst {
 		b.objectives()
 	}
+	if !b.st.titled && b.st.delegation == 0 {
+		b.st.delegation = 1
+	}
 	b.delegation()
 	// Short reports leave sections out.
 	long := p.size >= 2
-	if r.chance(pr(long, 0.9, 0.5)) {
+	if !b.st.titled || r.chance(pr(long, 0.9, 0.5)) {
 		b.context()
 	}
 	if !objectivesFirst {
@@ -287,8 +290,15 @@ func (b *builder) compose(n int) {
 	if b.st.datesShown {
 		t.StartDate, t.EndDate = mission.Ptr(dateISO(p.start)), mission.Ptr(dateISO(p.end))
 	}
+	// The mission's themes first, then those its topics touch too.
 	for k := range p.themes {
 		if id := b.themeOf(k).id; b.truthThemes[id] {
+			t.Themes = append(t.Themes, id)
+			delete(b.truthThemes, id)
+		}
+	}
+	for _, i := range b.g.themeIdx {
+		if id := themes[i].id; b.truthThemes[id] {
 			t.Themes = append(t.Themes, id)
 		}
 	}

@@ -264,3 +264,29 @@ func TestSyllableBreak(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkReport measures one report of the default mix (65 % PDF).
+func BenchmarkReport(b *testing.B) {
+	g := newGen(b, Options{Seed: 1})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := g.Report(i); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkReportPDF measures one two-page PDF.
+func BenchmarkReportPDF(b *testing.B) {
+	g := newGen(b, Options{Seed: 1, PDF: 1, Pages: 2})
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := g.Report(i); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
