@@ -33,6 +33,7 @@ var sectionWords = []keyword{
 	{mission.KindObjectives, "mandat*"},
 	{mission.KindObjectives, "raison d'etre"},
 	{mission.KindObjectives, "attentes"},
+	{mission.KindObjectives, "intentions"},
 
 	{mission.KindOutcomes, "retombee*"},
 	{mission.KindOutcomes, "resultat*"},
@@ -55,6 +56,9 @@ var sectionWords = []keyword{
 	{mission.KindOutcomes, "apport*"},
 	{mission.KindOutcomes, "avancees"},
 	{mission.KindOutcomes, "points forts"},
+	{mission.KindOutcomes, "enseignements"},
+	{mission.KindOutcomes, "succes"},
+	{mission.KindOutcomes, "livrables"},
 
 	{mission.KindContext, "contexte"},
 	{mission.KindContext, "mise en contexte"},
@@ -158,30 +162,38 @@ var fillers = map[string]bool{
 	"sommaire": true, "resume": true, "tableau": true, "vue": true, "ensemble": true, "d'ensemble": true,
 }
 
-// findKeyword returns the word position of the first section word in the
-// words of a folded heading and the kind it names; pos is -1 when there is
-// none. At one position the longer phrase wins. Only fillers may come
-// before it.
+// findKeyword returns the word position of the section word that names a
+// folded heading and its kind; pos is -1 when there is none. Only fillers
+// and other section words may come before it. When a heading holds several
+// (« Contexte et objectifs », « Conclusion et retombées »), objectives and
+// outcomes win: they are what the record looks for in it; else the first.
 func findKeyword(words []string) (pos int, kind string) {
 	pos = -1
-	bestLen := 0
-	for i := range words {
-		for k, kw := range keywordWords {
-			if len(kw) > len(words)-i || (pos >= 0 && len(kw) <= bestLen) {
+	for i := 0; i < len(words); {
+		at, k, n := -1, "", 0
+		for j, kw := range keywordWords {
+			if len(kw) > len(words)-i || len(kw) <= n {
 				continue
 			}
 			if matchWords(words[i:], kw) {
-				pos, kind, bestLen = i, sectionWords[k].kind, len(kw)
+				at, k, n = i, sectionWords[j].kind, len(kw)
 			}
 		}
-		if pos >= 0 {
+		switch {
+		case at >= 0 && (k == mission.KindObjectives || k == mission.KindOutcomes):
+			return at, k
+		case at >= 0:
+			if pos < 0 {
+				pos, kind = at, k
+			}
+			i += n
+		case fillers[words[i]]:
+			i++
+		default:
 			return pos, kind
 		}
-		if !fillers[words[i]] {
-			return -1, ""
-		}
 	}
-	return -1, ""
+	return pos, kind
 }
 
 func matchWords(words, kw []string) bool {

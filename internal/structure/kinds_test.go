@@ -32,6 +32,9 @@ func TestHeadingKind(t *testing.T) {
 		{"Recommandations", mission.KindFollowup},
 		{"Conclusion", mission.KindOther},
 		{"Annexe 2 – Personnes rencontrées", mission.KindOther},
+		{"Contexte et objectifs", mission.KindObjectives},
+		{"Conclusion et retombées", mission.KindOutcomes},
+		{"Enseignements de la mission", mission.KindOutcomes},
 		// Section words inside a sentence or a name are not headings.
 		{"Assurer le suivi des ententes", ""},
 		{"Mission de suivi à Lisbonne", ""},

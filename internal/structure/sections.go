@@ -239,6 +239,11 @@ func buildSections(ps []para, hs []head, title int, pdf bool) []section {
 // other kind of section (« Québec RAYONNE », « Retombées économiques »).
 func subHeading(cur *section, h head, pdf bool) bool {
 	weaker := h.rank < cur.rank-0.5
+	if cur.kind == mission.KindOutcomes && h.kind != mission.KindOutcomes {
+		// Categories may look like the outcomes heading itself: only a
+		// section word or a stronger heading ends the outcomes.
+		weaker = h.rank <= cur.rank+0.5
+	}
 	if !pdf && cur.kind == mission.KindOutcomes {
 		weaker = h.rank <= cur.rank+0.5
 	}
