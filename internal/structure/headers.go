@@ -11,7 +11,7 @@ import (
 const (
 	topMargin    = 0.11
 	bottomMargin = 0.11
-	edgeMargin   = 0.05 // the outer band where a single page's margin notes sit
+	edgeMargin   = topMargin // where a single page's margin notes sit
 )
 
 var pageNumberRE = regexp.MustCompile(`(?i)^(?:[-–—]\s*)?(?:page\s+|p\.\s*)?\d{1,4}(?:\s*(?:de|sur|/|of)\s*\d{1,4})?(?:\s*[-–—])?$`)
