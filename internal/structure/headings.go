@@ -35,7 +35,7 @@ func findHeadings(ps []para, pdf bool) []head {
 		if p.marker != "" && !numbered {
 			continue
 		}
-		if pdf {
+		if pdf && !p.ocr {
 			h.rank = p.size*10 + b2f(p.bold)*2 + b2f(caps)
 			larger := body > 0 && p.size >= body+0.9
 			switch {
@@ -45,6 +45,8 @@ func findHeadings(ps []para, pdf bool) []head {
 				h.is = true
 			case h.kind != "" && p.words() <= 6 && p.lines == 1 && p.gap >= 1.3 && !numbered:
 				h.is = true
+			case !numbered && p.words() <= 6 && i+1 < len(ps) && leadsContent(&ps[i+1]):
+				h.is, h.weak = true, true
 			}
 		} else {
 			switch {

@@ -21,9 +21,10 @@ type line struct {
 	bold       bool   // every visible character is bold
 	lead       string // the bold run that opens the line, after the marker
 	italic     bool
-	heading    int // Markdown heading level
-	blank      int // text files: blank lines before this one
-	indent     int // text files: leading spaces
+	heading    int  // Markdown heading level
+	blank      int  // text files: blank lines before this one
+	indent     int  // text files: leading spaces
+	ocr        bool // recognised from a page image: no reliable font style
 }
 
 // allBold reports whether the line's text after its marker is bold.
@@ -40,7 +41,7 @@ var (
 	// markerRE finds a list marker: a bullet symbol or dash, a number or
 	// letter followed by "." or ")", a roman numeral. Lowercase letters only,
 	// so that "M. Tremblay" is not a list item.
-	markerRE = regexp.MustCompile(`^(?:[•·◦▪▫■□●○‣⁃∙➢➤►▶✓✔❖◆◇→*\-–—]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[a-z][.)]|\([a-z]\)|[IVX]{1,4}[.)]|[IVX]{1,4}\s?[-–—])(?:\s+|$)`)
+	markerRE = regexp.MustCompile(`^(?:[•·◦▪▫■□●○‣⁃∙➢➤►▶✓✔❖◆◇→*+\-–—]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[a-z][.)]|\([a-z]\)|[IVX]{1,4}[.)]|[IVX]{1,4}\s?[-–—])(?:\s+|$)`)
 )
 
 var (
@@ -69,6 +70,7 @@ func readLines(doc *layout.Document) [][]line {
 				continue
 			}
 			ln.blank = blank
+			ln.ocr = p.OCR
 			blank = 0
 			out = append(out, ln)
 		}

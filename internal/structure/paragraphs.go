@@ -21,6 +21,7 @@ type para struct {
 	gap     float64 // space above: blank lines (text) or line pitches (PDF)
 	lines   int
 	table   bool // a table row, cells separated by tabs
+	ocr     bool // recognised from a page image: no reliable font style
 
 	// While the paragraph is built: its text so far, its last line, and
 	// whether its bold lead still covers all of it.
@@ -40,7 +41,7 @@ func (p *para) words() int { return len(strings.Fields(p.body())) }
 func newPara(l *line) para {
 	return para{
 		text: l.text, marker: l.marker, lead: l.lead, bold: l.allBold(), size: l.size, heading: l.heading,
-		page: l.page, x: l.x, lines: 1, last: l.text, leadOpen: l.lead != "" && l.lead == l.body(),
+		page: l.page, x: l.x, lines: 1, last: l.text, leadOpen: l.lead != "" && l.lead == l.body(), ocr: l.ocr,
 	}
 }
 
@@ -284,7 +285,12 @@ func (g *geometry) columnRight(page int, x float64) float64 {
 // continues decides whether line b goes on the paragraph cur whose first
 // line is first and last line a.
 func (g *geometry) continues(cur *para, first, a, b *line) bool {
-	if b.marker != "" || cur.table || math.Abs(a.size-b.size) > 0.6 {
+	// Recognised text has sizes and positions measured on pixels: looser.
+	sizeTol, pitchTol := 0.6, 1.35
+	if a.ocr || b.ocr {
+		sizeTol, pitchTol = max(0.6, 0.2*a.size), 1.6
+	}
+	if b.marker != "" || cur.table || math.Abs(a.size-b.size) > sizeTol {
 		return false
 	}
 	startsBold := b.bold || b.lead != ""
@@ -304,7 +310,13 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 			a.x+a.w >= g.columnRight(a.page, a.x)-0.12*max(a.w, 100)
 	}
 	p := b.y - a.y
-	if p > 1.35*g.pitch(a.size) || p < 0.5*a.size {
+	if p > pitchTol*g.pitch(a.size) || p < 0.5*a.size {
+		return false
+	}
+	// A short line that leaves its sentence open is a heading or a label
+	// when the next one starts anew (« Programme » / « Lundi 2 juin : ... »).
+	if right := g.columnRight(a.page, a.x); a.w < 0.5*(right-a.x) && !terminal(a.text) &&
+		!endsOpen(a.text) && !endsWithHyphen(a.text) && startsUpper(b.text) {
 		return false
 	}
 	// Indentation: continuation lines share one left edge; the first line

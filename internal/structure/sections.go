@@ -318,7 +318,7 @@ func outcomes(ps []para, s section, pdf bool) []mission.Outcome {
 			// The title stood on its own line above.
 		} else if t, rest, ok := splitBoldLead(p.body(), p.lead); ok {
 			o.Title, o.Text = &t, rest
-		} else if !pdf && p.lead == "" {
+		} else if (!pdf || p.ocr) && p.lead == "" {
 			if t, rest, ok := splitTextLead(p.body()); ok {
 				o.Title, o.Text = &t, rest
 			}
