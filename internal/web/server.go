@@ -19,6 +19,7 @@ import (
 	"escale/internal/mission"
 	"escale/internal/service"
 	"escale/internal/store"
+	"escale/internal/taxonomy"
 )
 
 // Missions is what the API asks of the service. *service.Service implements it.
@@ -67,6 +68,8 @@ type Config struct {
 	// address logged is the peer's.
 	TrustedProxies []string
 	Logger         *slog.Logger
+	// Taxonomy names the themes on the pages; nil: the embedded default.
+	Taxonomy *taxonomy.Taxonomy
 }
 
 // Server routes HTTP requests to the service and the index.
@@ -76,6 +79,7 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	engine   *gin.Engine
+	ui       *ui // the pages' templates and session key
 }
 
 // Defaults.
@@ -112,6 +116,7 @@ func New(missions Missions, search Searcher, cfg Config) *Server {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{missions: missions, search: search, cfg: cfg, log: cfg.Logger}
+	s.ui = newUI(cfg)
 	e := gin.New()
 	// Client addresses are the peers', not a header's, unless the operator
 	// names the proxies in front.
@@ -123,7 +128,7 @@ func New(missions Missions, search Searcher, cfg Config) *Server {
 	}
 	e.HandleMethodNotAllowed = true
 	e.Use(s.accessLog, s.recover, securityHeaders, s.deadline)
-	e.NoRoute(func(c *gin.Context) { s.fail(c, errNoRoute) })
+	e.NoRoute(s.noRoute)
 	e.NoMethod(func(c *gin.Context) { s.fail(c, errNoMethod) })
 	s.routes(e)
 	s.engine = e
@@ -165,8 +170,23 @@ func (s *Server) routes(e *gin.Engine) {
 	api.GET("/compare", read, s.compare)
 	api.GET("/compare.csv", read, s.compareCSV)
 
-	// The pages (issue 4) go here, beside the API: html/template files
-	// under templates/, embedded and parsed once in New.
+	// The pages (page_*.go): French, server-rendered from templates/,
+	// embedded and parsed once in New. Pages that write ask for the token
+	// once and keep a session; their forms carry a CSRF token.
+	pread, pwrite := s.pageAuth(s.cfg.ProtectReads), s.pageAuth(true)
+	e.GET("/", pread, s.searchPage)
+	e.GET("/recherche.csv", pread, s.searchCSV)
+	e.GET("/missions/:id", pread, s.missionPage)
+	e.POST("/missions/:id", pwrite, s.correctMission)
+	e.GET("/missions/:id/original", pread, s.getFile)
+	e.GET("/televerser", pwrite, s.uploadPage)
+	e.POST("/televerser", pwrite, s.uploadFiles)
+	e.GET("/comparer", pread, s.comparePage)
+	e.GET("/comparer.csv", pread, s.compareCSV)
+	e.GET("/connexion", s.loginPage)
+	e.POST("/connexion", s.login)
+	e.POST("/deconnexion", s.logout)
+	e.GET("/static/*file", s.staticFile)
 }
 
 // ServeHTTP makes the Server an http.Handler.
