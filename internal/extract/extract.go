@@ -29,6 +29,17 @@ type Options struct {
 	MaxPages  int // more pages is mission.ErrTooManyPages; 0 = no limit
 	Knowledge meta.Knowledge
 	Logger    *slog.Logger
+	// OCR, when set, recognises the pages of a PDF that have no usable
+	// text layer (scans): internal/ocr's Engine. Without it, or when it
+	// cannot run, those pages stay empty and a report made only of them is
+	// refused with mission.ErrNoText.
+	OCR PageRecognizer
+}
+
+// PageRecognizer fills in the pages of a PDF that have no usable text
+// layer, marking them Page.OCR.
+type PageRecognizer interface {
+	Document(ctx context.Context, data []byte, doc *layout.Document) error
 }
 
 // Extract reads one report. Refusals are mission refusals (ErrEmpty,
@@ -45,12 +56,22 @@ func Extract(ctx context.Context, data []byte, filename string, opts Options) (*
 	if err != nil {
 		return nil, fmt.Errorf("extract: %s: %w", filename, err)
 	}
+	var ocrErr error
+	if opts.OCR != nil && doc.Format == mission.FormatPDF {
+		ocrErr = opts.OCR.Document(ctx, data, doc)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, mission.Refuse(mission.ErrTimeout, "extract: %s: %v", filename, err)
 	}
 	r := structure.Parse(doc)
 	if !readable(r.Text) {
+		if ocrErr != nil {
+			return nil, mission.Refuse(mission.ErrNoText, "extract: %s: no text in %d pages (%v)", filename, len(doc.Pages), ocrErr)
+		}
 		return nil, mission.Refuse(mission.ErrNoText, "extract: %s: no text in %d pages", filename, len(doc.Pages))
+	}
+	if ocrErr != nil {
+		opts.Logger.Warn("ocr failed on some pages", "filename", filename, "error", ocrErr)
 	}
 	sum := sha256.Sum256(data)
 	m := &mission.Mission{
@@ -65,6 +86,11 @@ func Extract(ctx context.Context, data []byte, filename string, opts Options) (*
 		Format:     doc.Format,
 		SHA256:     hex.EncodeToString(sum[:]),
 		Size:       int64(len(data)),
+	}
+	for _, p := range doc.Pages {
+		if p.OCR {
+			m.OCR = append(m.OCR, mission.OCRPage{Page: p.Number, Confidence: p.OCRConfidence})
+		}
 	}
 	meta.Fill(m, meta.Source{Headers: r.Headers, Info: doc.Info}, opts.Knowledge)
 	m.Normalize()
