@@ -27,6 +27,8 @@ type extractConfig struct {
 	Limits    worker.Limits
 	Taxonomy  string // themes file; "" for the embedded taxonomy
 	Gazetteer string // cities file; "" for the embedded gazetteer
+	Tesseract string // OCR program; "" for tesseract in PATH, "-" for no OCR
+	OCRCache  string // directory of cached OCR output; "" for none
 }
 
 // extractFlags are the flags behind an extractConfig, each with an ESCALE_*
@@ -44,6 +46,8 @@ var extractKnobs = []struct{ name, def, usage string }{
 	{"max-size", formatSize(worker.DefaultMaxSize), "taille maximale d’un fichier"},
 	{"taxonomy", "", "fichier des thèmes qui remplace la taxonomie intégrée"},
 	{"gazetteer", "", "fichier des villes qui remplace le répertoire géographique intégré"},
+	{"tesseract", "", "programme d’OCR des documents numérisés (« - » : pas d’OCR ; par défaut tesseract dans le PATH)"},
+	{"ocr-cache", "", "répertoire où garder le texte reconnu par OCR, pour ne pas relire une page deux fois"},
 }
 
 // addExtractFlags registers the extraction flags on fs.
@@ -116,6 +120,12 @@ func (f *extractFlags) resolve(getenv func(string) string) (extractConfig, error
 		return c, bad("max-size", v, err.Error(), "50MiB")
 	}
 	c.Limits = worker.Limits{Timeout: timeout, Memory: memory, MaxPages: pages, MaxSize: size}
+	c.Tesseract, _ = value("tesseract")
+	if v, _ := value("ocr-cache"); v != "" {
+		if c.OCRCache, err = filepath.Abs(v); err != nil {
+			return c, bad("ocr-cache", v, err.Error(), "./cache/ocr")
+		}
+	}
 	for _, name := range []string{"taxonomy", "gazetteer"} {
 		v, knob := value(name)
 		if v == "" {
@@ -207,6 +217,12 @@ func (c extractConfig) workerArgs() []string {
 	}
 	if c.Gazetteer != "" {
 		args = append(args, "--gazetteer", c.Gazetteer)
+	}
+	if c.Tesseract != "" {
+		args = append(args, "--tesseract", c.Tesseract)
+	}
+	if c.OCRCache != "" {
+		args = append(args, "--ocr-cache", c.OCRCache)
 	}
 	return args
 }

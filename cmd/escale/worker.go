@@ -9,6 +9,7 @@ import (
 
 	"escale/internal/extract"
 	"escale/internal/mission"
+	"escale/internal/ocr"
 	"escale/internal/worker"
 )
 
@@ -23,6 +24,8 @@ func runWorker(ctx context.Context, e *env, args []string) int {
 	var cfg extractConfig
 	fs.StringVar(&cfg.Taxonomy, "taxonomy", "", "themes file")
 	fs.StringVar(&cfg.Gazetteer, "gazetteer", "", "cities file")
+	fs.StringVar(&cfg.Tesseract, "tesseract", "", "OCR program")
+	fs.StringVar(&cfg.OCRCache, "ocr-cache", "", "OCR cache directory")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		fmt.Fprintf(e.stderr, "usage: %s: bad arguments %q\n", workerCommand, args)
 		return 2
@@ -33,8 +36,11 @@ func runWorker(ctx context.Context, e *env, args []string) int {
 		if err != nil {
 			return nil, err
 		}
+		// OCR runs here, in the child, under its limits; the engine looks
+		// for Tesseract only when a scan needs it.
+		engine := ocr.New(ocr.Options{Tesseract: cfg.Tesseract, CacheDir: cfg.OCRCache, Logger: log})
 		return func(ctx context.Context, data []byte, filename string, maxPages int) (*mission.Mission, error) {
-			return extract.Extract(ctx, data, filename, extract.Options{MaxPages: maxPages, Knowledge: k, Logger: log})
+			return extract.Extract(ctx, data, filename, extract.Options{MaxPages: maxPages, Knowledge: k, Logger: log, OCR: engine})
 		}, nil
 	})
 }
