@@ -295,6 +295,8 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 	}
 	startsBold := b.bold || b.lead != ""
 	switch {
+	case a.ocr || b.ocr:
+		// Weight guessed from pixels says too little to split on.
 	case a.allBold() && !startsBold && !terminal(a.text):
 		return false // a heading above its text
 	case b.allBold() && !a.allBold() && !(a.lead != "" && a.lead == a.body()):
@@ -339,7 +341,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		if startsLower(b.text) && continuesSentence(a.text) {
 			return true
 		}
-		if b.lead != "" && !a.allBold() {
+		if b.lead != "" && !a.allBold() && !b.ocr {
 			return false // a bold run-in title opens the next item
 		}
 		// A sentence that ends well before the column's edge ends the paragraph.

@@ -316,9 +316,9 @@ func outcomes(ps []para, s section, pdf bool) []mission.Outcome {
 		title = nil
 		if o.Title != nil {
 			// The title stood on its own line above.
-		} else if t, rest, ok := splitBoldLead(p.body(), p.lead); ok {
+		} else if t, rest, ok := splitBoldLead(p.body(), p.lead); ok && !p.ocr {
 			o.Title, o.Text = &t, rest
-		} else if (!pdf || p.ocr) && p.lead == "" {
+		} else if (!pdf && p.lead == "") || p.ocr {
 			if t, rest, ok := splitTextLead(p.body()); ok {
 				o.Title, o.Text = &t, rest
 			}
