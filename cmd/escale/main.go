@@ -40,6 +40,8 @@ func commands() map[string]command {
 		"serve":       runServe,
 		"ingest":      runIngest,
 		"reindex":     runReindex,
+		"backup":      runBackup,
+		"restore":     runRestore,
 	}
 }
 
@@ -62,4 +64,6 @@ const usage = `Utilisation : escale COMMANDE [OPTIONS]
   extract [--json] FICHIER   affiche la fiche de mission d’un rapport
   serve [--addr A] [--data D] démarre le service web
   ingest CHEMIN...           ajoute des rapports au répertoire de données
-  reindex                    reconstruit l’index à partir du catalogue`
+  reindex                    reconstruit l’index à partir du catalogue
+  backup DESTINATION.tar     sauvegarde catalogue et originaux, même serveur en marche
+  restore SAUVEGARDE.tar     restaure une sauvegarde puis reconstruit l’index`
