@@ -63,6 +63,10 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 			todo[id] = true
 		}
 	}
+	staleSet := make(map[string]bool, len(stale))
+	for _, id := range stale {
+		staleSet[id] = true
+	}
 	for _, id := range catalog { // catalog order: stable and sorted
 		if !todo[id] && s.cfg.Fingerprint == nil {
 			continue
@@ -74,15 +78,23 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 		if err != nil {
 			return r, fmt.Errorf("service: reconcile: %w", err)
 		}
+		// Why it is indexed again: "stale", the catalog changed after the
+		// index last confirmed (an interrupted write, a reindex); "missing"
+		// or "changed", the index lost or never kept what it confirmed.
+		reason := "stale"
 		if !todo[id] {
 			fp, err := s.cfg.Fingerprint(e.Record())
 			if err != nil || fp == indexed[id] {
 				continue
 			}
+			reason = "changed"
+		} else if !staleSet[id] {
+			reason = "missing"
 		}
 		if err := s.indexEntry(ctx, e); err != nil {
 			return r, fmt.Errorf("service: reconcile: %w", err)
 		}
+		s.log.Info("mission indexed again", "mission_id", id, "reason", reason)
 		r.Indexed++
 	}
 	if r.Indexed+r.Removed+r.Orphans > 0 {

@@ -1,0 +1,52 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"escale/internal/mission"
+	"escale/internal/store"
+)
+
+// TestReconcileSaysWhy checks the reason Reconcile logs for each mission it
+// indexes again: the crash test relies on it to tell a write the catalog
+// knew unconfirmed ("stale") from one the index lost ("missing", "changed").
+func TestReconcileSaysWhy(t *testing.T) {
+	var logs bytes.Buffer
+	f := newFixture(t, Config{
+		Fingerprint: func(m *mission.Mission) (string, error) { return fakeFingerprint(m), nil },
+		Logger:      slog.New(slog.NewTextHandler(&logs, nil)),
+	})
+	ctx := context.Background()
+	stale := f.ingest(t, "a.txt", "A|Lyon|texte a").Mission.MissionID
+	missing := f.ingest(t, "b.txt", "B|Lyon|texte b").Mission.MissionID
+	changed := f.ingest(t, "c.txt", "C|Lyon|texte c").Mission.MissionID
+	fine := f.ingest(t, "d.txt", "D|Lyon|texte d").Mission.MissionID
+	// A correction committed but never indexed; an index that lost one
+	// mission and kept an older record of another.
+	f.st.Update(ctx, stale, func(e *store.Entry) ([]store.Correction, error) {
+		e.Mission.Title = mission.Ptr("A corrigé")
+		return nil, nil
+	})
+	f.idx.Delete(missing)
+	f.idx.docs[changed] = &mission.Mission{MissionID: changed, Title: mission.Ptr("ancien")}
+	logs.Reset()
+	r, err := f.svc.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Indexed != 3 {
+		t.Errorf("Reconcile = %+v, want 3 indexed", r)
+	}
+	for id, reason := range map[string]string{stale: "stale", missing: "missing", changed: "changed"} {
+		if want := "mission_id=" + id + " reason=" + reason; !strings.Contains(logs.String(), want) {
+			t.Errorf("Reconcile log lacks %q:\n%s", want, logs.String())
+		}
+	}
+	if strings.Contains(logs.String(), fine) {
+		t.Errorf("Reconcile log names %s, which the index had right:\n%s", fine, logs.String())
+	}
+}
