@@ -19,20 +19,10 @@ import (
 
 const hard = "../../testdata/corpus/hard"
 
-// buildBinary builds escale the way the checks do (no cgo) into a temporary
-// directory.
+// buildBinary returns the binary the checks run (escaleBinary).
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary: skipped with -short")
-	}
-	bin := filepath.Join(t.TempDir(), "escale")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return escaleBinary(t)
 }
 
 // hardCase is one entry of the hard corpus's manifest.

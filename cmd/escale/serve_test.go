@@ -28,19 +28,10 @@ import (
 
 const visibleFiles = "../../testdata/corpus/visible/files"
 
-// buildEscale builds the binary as the checks do (no cgo).
+// buildEscale returns the binary the checks run (escaleBinary).
 func buildEscale(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary: skipped with -short")
-	}
-	bin := filepath.Join(t.TempDir(), "escale")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return escaleBinary(t)
 }
 
 // server is a running `escale serve`.
@@ -150,9 +141,10 @@ func (s *server) get(t *testing.T, path string) (int, []byte) {
 type searchResult struct {
 	Total uint64 `json:"total"`
 	Hits  []struct {
-		MissionID   string `json:"mission_id"`
-		Filename    string `json:"filename"`
-		DuplicateOf string `json:"duplicate_of"`
+		MissionID   string  `json:"mission_id"`
+		Filename    string  `json:"filename"`
+		Title       *string `json:"title"`
+		DuplicateOf string  `json:"duplicate_of"`
 		Passages    []struct {
 			Fragment string `json:"fragment"`
 			Page     int    `json:"page"`
@@ -422,7 +414,15 @@ func TestServeEndToEnd(t *testing.T) {
 	indexed := srv.search(t, url.Values{"size": {"100"}})
 	srv.stop(t)
 
-	// Nothing half-stored: catalog, originals and index agree.
+	checkAgreement(t, dir, indexed)
+}
+
+// checkAgreement checks, on a stopped server's data directory, that nothing
+// is half-stored: every mission of the catalog has its original, intact, and
+// is in the index (indexed: a search for everything) with the catalog's
+// title; every original belongs to a mission; the index holds nothing else.
+func checkAgreement(t *testing.T, dir string, indexed searchResult) {
+	t.Helper()
 	st, err := store.Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
@@ -430,11 +430,11 @@ func TestServeEndToEnd(t *testing.T) {
 	defer st.Close()
 	ids, _ := st.IDs(context.Background())
 	if uint64(len(ids)) != indexed.Total {
-		t.Errorf("after the crash: %d missions in the catalog, %d in the index", len(ids), indexed.Total)
+		t.Errorf("%d missions in the catalog, %d in the index", len(ids), indexed.Total)
 	}
-	inIndex := map[string]bool{}
+	inIndex := map[string]*string{}
 	for _, h := range indexed.Hits {
-		inIndex[h.MissionID] = true
+		inIndex[h.MissionID] = h.Title
 	}
 	for _, id := range ids {
 		e, err := st.Get(context.Background(), id)
@@ -447,8 +447,12 @@ func TestServeEndToEnd(t *testing.T) {
 		if err != nil || hex.EncodeToString(sum[:]) != e.SHA256 {
 			t.Errorf("mission %s: original missing or altered (%v)", id, err)
 		}
-		if !inIndex[id] {
+		title, ok := inIndex[id]
+		switch {
+		case !ok:
 			t.Errorf("mission %s is in the catalog, not in the index", id)
+		case deref(title) != deref(e.Record().Title):
+			t.Errorf("mission %s: title %q in the index, %q in the catalog", id, deref(title), deref(e.Record().Title))
 		}
 	}
 	err = filepath.WalkDir(filepath.Join(dir, "originals"), func(p string, d os.DirEntry, err error) error {
@@ -462,6 +466,13 @@ func TestServeEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Error(err)
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "<nil>"
+	}
+	return *s
 }
 
 // uniqueWord returns a made-up word, far from every other one (typo

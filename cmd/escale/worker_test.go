@@ -26,7 +26,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBinary()
+	os.Exit(code)
 }
 
 var sink [][]byte
