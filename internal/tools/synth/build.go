@@ -137,7 +137,7 @@ func (b *builder) sentence(tmpl string, t *theme, topic string) string {
 		case "a_event":
 			return a(b.homeFill(pick(b.r, t.events)))
 		case "n":
-			return fmt.Sprint(b.r.between(3, 9))
+			return pick(b.r, []string{"trois", "quatre", "cinq", "six", "sept", "huit", "neuf"})
 		case "n0":
 			return fmt.Sprint(b.r.between(4, 30) * 10)
 		case "when":

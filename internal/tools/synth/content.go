@@ -289,6 +289,12 @@ var goalTemplates = []string{
 	"Comprendre les facteurs de succès de {city} {mat_topic}.",
 	"Établir des liens entre {service} et {org} au sujet {de_topic}.",
 	"Observer {topic} à {city} et en tirer des enseignements pour {home}.",
+	"Présenter à {org} les projets de {home} {mat_topic}.",
+	"Approfondir la collaboration avec {org} au sujet {de_topic}.",
+	"Recueillir de la documentation sur {topic} auprès {de_org}.",
+	"Visiter {site} et rencontrer les responsables {de_topic}.",
+	"Cerner les possibilités de partenariat avec {org} {mat_topic}.",
+	"Promouvoir l’expertise des entreprises et des institutions de {home} {mat_topic}.",
 }
 
 // Outcome lead phrases (the bold titles), common to every theme.
@@ -305,6 +311,13 @@ var titleTemplates = []string{
 	"Enseignements sur {topic}",
 	"Suivi {de_topic}",
 	"Positionnement de {home} {mat_topic}",
+	"Rayonnement de {home} auprès {de_org}",
+	"Nouveau partenariat {mat_topic}",
+	"Accueil d’une délégation {de_org}",
+	"Leçons tirées de la visite {de_site}",
+	"Projet commun sur {topic}",
+	"Reconnaissance de l’approche de {home}",
+	"Ouverture d’un dialogue avec {org}",
 }
 
 // Outcome sentences, common to every theme.
@@ -317,6 +330,14 @@ var resultTemplates = []string{
 	"Une rencontre de suivi est prévue avec {org} d’ici {when}.",
 	"Ces enseignements seront transmis {a_service}.",
 	"Plus de {n0} participants ont assisté à la présentation de {home}.",
+	"{org_cap} s’est engagé à transmettre ses études d’impact et ses indicateurs de suivi.",
+	"Les responsables rencontrés ont souligné l’intérêt de l’expérience de {home} {mat_topic}.",
+	"Une séance de travail conjointe sur {topic} sera organisée par visioconférence d’ici {when}.",
+	"La délégation a pu mesurer les résultats obtenus par {city} {mat_topic} au cours des dernières années.",
+	"Cette rencontre ouvre la voie à une entente de collaboration qui pourrait être signée en {year2}.",
+	"{service_cap} a été désigné pour assurer le suivi de ce dossier.",
+	"Le modèle présenté par {org} pourrait être adapté aux besoins de {home} à moindre coût.",
+	"Les échanges ont permis de comparer les approches des deux villes et d’en dégager des pistes d’action.",
 }
 
 // Follow-up items.
@@ -351,6 +372,9 @@ var contextTemplates = []string{
 	"Il s’agissait de la première mission de {home} à {city} depuis plusieurs années.",
 	"Le programme a été préparé avec la direction des relations internationales de {city}.",
 	"La mission visait aussi à consolider les liens établis lors d’une première visite, en {prev}.",
+	"Le programme, préparé avec {org}, comprenait des rencontres institutionnelles et des visites techniques.",
+	"Cette mission faisait suite à l’accueil à {home} d’une délégation de {city} en {prev}.",
+	"Les deux villes font face à des enjeux comparables {mat_topic}.",
 }
 
 // Delegation members common to every mission.
@@ -367,6 +391,15 @@ var categorySets = [][]string{
 	{"Retombées économiques", "Retombées institutionnelles", "Retombées culturelles", "Retombées techniques"},
 	{"Court terme", "Moyen terme", "Long terme"},
 	nil,
+}
+
+// benefitKind is the « Retombées … » category of an outcome by its theme.
+var benefitKind = map[string]string{
+	"economie-innovation": "Retombées économiques", "tourisme": "Retombées économiques", "ville-port": "Retombées économiques",
+	"relations-internationales": "Retombées institutionnelles", "gouvernance": "Retombées institutionnelles",
+	"francophonie": "Retombées institutionnelles", "culture": "Retombées culturelles", "sport-loisirs": "Retombées culturelles",
+	"savoir-education": "Retombées scientifiques", "climat-environnement": "Retombées techniques",
+	"urbanisme": "Retombées techniques", "mobilite": "Retombées techniques", "numerique": "Retombées techniques",
 }
 
 // Heading wordings per section kind.

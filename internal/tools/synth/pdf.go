@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/go-pdf/fpdf"
+
+	"escale/internal/mission"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goregular"
@@ -70,6 +72,7 @@ type pdfStyle struct {
 	titleCenter         bool
 	justify, hyphen     bool
 	cols                int
+	colsFrom            string // the section whose heading starts the columns, "" for the first
 	gap                 float64
 	paraGap             float64
 	indent, markerGap   float64
@@ -121,6 +124,9 @@ func (b *builder) choosePDFStyle(twoCols bool) pdfStyle {
 		s.gap = float64(r.between(16, 28))
 		s.size = min(s.size, 10.5)
 		s.hyphen = r.chance(0.7)
+		if r.chance(0.3) {
+			s.colsFrom = mission.KindOutcomes
+		}
 	}
 	s.paraGap = s.size * (0.3 + 0.6*r.Float64())
 	s.indent = float64(r.between(0, 18))
@@ -226,7 +232,7 @@ func tokens(text string, bold bool) []token {
 
 // flow places words from x0+first (first line) or x0+rest (others) within
 // width w, breaking and hyphenating as the style says.
-func (l *layouter) flow(toks []token, size float64, first, rest float64, align string, head bool) {
+func (l *layouter) flow(toks []token, size float64, first, rest float64, align string, head, body bool) {
 	x0, w := l.frame()
 	lh := size * l.s.leading
 	space := func(bold bool) float64 { return l.m.width(" ", bold, size) }
@@ -272,7 +278,7 @@ func (l *layouter) flow(toks []token, size float64, first, rest float64, align s
 			gap = space(t.bold)
 		}
 		if cx+gap+tw > x0+w && len(line) > 0 {
-			if l.s.hyphen {
+			if l.s.hyphen && body {
 				if pre, post, ok := l.hyphenate(t, size, x0+w-(cx+gap)); ok {
 					line = append(line, pword{text: pre, bold: t.bold, size: size, x: cx + gap, head: head})
 					emitLine(false)
@@ -368,18 +374,19 @@ func (l *layouter) place(bl block, first bool) {
 		if s.titleCenter {
 			align = "C"
 		}
-		l.flow(tokens(bl.text, true), s.titleSize, 0, 0, align, true)
+		l.flow(tokens(bl.text, true), s.titleSize, 0, 0, align, true, false)
 		l.y += s.titleSize * 0.6
 	case bSubtitle:
-		l.flow(tokens(bl.text, false), s.subSize, 0, 0, "L", false)
+		l.flow(tokens(bl.text, false), s.subSize, 0, 0, "L", false, false)
 		l.y += s.paraGap
 	case bMeta:
-		l.flow(append(tokens(bl.lead, true), tokens(bl.text, false)...), s.size, 0, 0, "L", false)
+		l.flow(append(tokens(bl.lead, true), tokens(bl.text, false)...), s.size, 0, 0, "L", false, false)
 		l.y += s.paraGap
 	case bHeading:
 		if l.full {
-			// Columns begin with the first section.
-			if s.cols == 2 {
+			// Columns begin with the first section, or a later one (a
+			// section break in the middle of a page).
+			if s.cols == 2 && (s.colsFrom == "" || s.colsFrom == bl.section) {
 				l.full = false
 				l.y += s.size
 				l.colTop = l.y
@@ -389,15 +396,15 @@ func (l *layouter) place(bl block, first bool) {
 			l.y += lh * 0.8
 		}
 		l.need(s.headSize*s.leading + 3*lh)
-		l.flow(tokens(bl.text, true), s.headSize, 0, 0, "L", true)
+		l.flow(tokens(bl.text, true), s.headSize, 0, 0, "L", true, false)
 		l.y += lh * 0.3
 	case bCategory:
 		l.y += lh * 0.4
 		l.need(s.catSize*s.leading + 2*lh)
-		l.flow(tokens(bl.text, true), s.catSize, 0, 0, "L", !s.catBoldOnly)
+		l.flow(tokens(bl.text, true), s.catSize, 0, 0, "L", !s.catBoldOnly, false)
 		l.y += lh * 0.2
 	case bPara:
-		l.flow(tokens(bl.text, false), s.size, 0, 0, l.align(), false)
+		l.flow(tokens(bl.text, false), s.size, 0, 0, l.align(), false, true)
 		l.y += s.paraGap
 	case bItem:
 		indent := 0.0
@@ -413,10 +420,10 @@ func (l *layouter) place(bl block, first bool) {
 				words: []pword{{text: marker, size: s.size, x: x0 + s.indent}}})
 		}
 		if bl.ownLine {
-			l.flow(tokens(bl.lead, true), s.size, indent, indent, "L", false)
-			l.flow(tokens(bl.text, false), s.size, indent, indent, l.align(), false)
+			l.flow(tokens(bl.lead, true), s.size, indent, indent, "L", false, false)
+			l.flow(tokens(bl.text, false), s.size, indent, indent, l.align(), false, true)
 		} else {
-			l.flow(append(tokens(bl.lead, true), tokens(bl.text, false)...), s.size, indent, indent, l.align(), false)
+			l.flow(append(tokens(bl.lead, true), tokens(bl.text, false)...), s.size, indent, indent, l.align(), false, true)
 		}
 		l.y += s.paraGap * 0.7
 	case bTable:
@@ -450,7 +457,7 @@ func (l *layouter) table(rows [][]string) {
 			cw := w*fr[ci] - 2*pad
 			sub := &layouter{m: l.m, s: &pdfStyle{w: cw, h: 1e6, leading: s.leading, hyphen: false, cols: 1}, full: true}
 			sub.newPage()
-			sub.flow(tokens(cell, ri == 0), s.size, 0, 0, "L", false)
+			sub.flow(tokens(cell, ri == 0), s.size, 0, 0, "L", false, false)
 			cells[ci] = sub.pages[0].lines
 			height = max(height, sub.y)
 		}

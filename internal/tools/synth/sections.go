@@ -243,8 +243,7 @@ func (b *builder) objectives() {
 	b.heading(mission.KindObjectives)
 	if b.st.objIntro {
 		b.add(block{kind: bPara, section: mission.KindOther, text: pick(r, []string{
-			"La mission poursuivait les objectifs suivants :", "Les objectifs de la mission étaient les suivants :",
-			"La mission visait à :"})})
+			"La mission poursuivait les objectifs suivants :", "Les objectifs de la mission étaient les suivants :"})})
 	}
 	n := r.between(3, 3+b.p.size/2)
 	for k := range n {
@@ -350,7 +349,23 @@ func (b *builder) outcomes() {
 	cats := make([]string, len(outs))
 	if st.catSet >= 0 {
 		set := categorySets[st.catSet]
-		if set == nil {
+		if st.catSet == 1 {
+			// Kinds of benefits follow the outcomes' themes.
+			rank := map[string]int{}
+			for i, o := range outs {
+				cats[i] = benefitKind[o.t.id]
+				if _, ok := rank[cats[i]]; !ok {
+					rank[cats[i]] = len(rank)
+				}
+			}
+			idx := seq(0, len(outs)-1)
+			slices.SortStableFunc(idx, func(x, y int) int { return rank[cats[x]] - rank[cats[y]] })
+			so, sc := make([]outcome, len(outs)), make([]string, len(outs))
+			for k, i := range idx {
+				so[k], sc[k] = outs[i], cats[i]
+			}
+			outs, cats = so, sc
+		} else if set == nil {
 			slices.SortStableFunc(outs, func(x, y outcome) int { return b.themeRank(x.t.id) - b.themeRank(y.t.id) })
 			for i, o := range outs {
 				cats[i] = b.g.label(o.t.id)

@@ -202,22 +202,27 @@ func (g *Generator) Report(n int) (Report, error) {
 	size := 2*target - 1
 	var best *builder
 	var bestPages []ppage
-	for range 10 {
+	dist := func(pages int) int {
+		if pages > 6 {
+			return 100 + pages // never more than six pages while a try is left
+		}
+		return abs(pages - target)
+	}
+	for try := 0; try < 10 || (dist(len(bestPages)) >= 100 && try < 30); try++ {
 		p.size = size
 		b := &builder{g: g, r: r, p: p, format: format}
 		b.compose(n)
 		laid := b.layout()
-		if best == nil || abs(len(laid)-target) < abs(len(bestPages)-target) {
+		if best == nil || dist(len(laid)) < dist(len(bestPages)) {
 			best, bestPages = b, laid
-		}
-		switch {
-		case len(laid) > target:
-			size = max(1, size-1-(len(laid)-target))
-		case len(laid) < target:
-			size += 1 + (target - len(laid))
 		}
 		if len(laid) == target {
 			break
+		}
+		if len(laid) > target {
+			size = max(1, size-1-(len(laid)-target))
+		} else {
+			size += 1 + (target - len(laid))
 		}
 	}
 	return best.render(bestPages)
