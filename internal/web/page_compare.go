@@ -18,18 +18,19 @@ import (
 // theme, drawn as an SVG bar chart on the server (no chart script), the
 // same numbers as a table beside it, and the CSV of them.
 
-// maxSeries is how many columns the chart draws; the table shows them all.
+// maxSeries is how many columns the chart colours one by one; beyond, the
+// smallest share one grey segment (the table shows them all).
 const maxSeries = 12
 
 // Chart geometry, in SVG user units.
 const (
 	plotHeight = 240.0
-	barWidth   = 12.0
-	groupGap   = 18.0
-	marginL    = 44.0
-	marginT    = 12.0
-	marginB    = 64.0
-	marginR    = 12.0
+	barWidth   = 30.0
+	barGap     = 16.0
+	marginL    = 40.0
+	marginT    = 16.0
+	marginB    = 40.0
+	marginR    = 8.0
 )
 
 type compareView struct {
@@ -40,14 +41,22 @@ type compareView struct {
 	Split    string
 	Chips    []chip
 	M        *index.Matrix
-	ColNames []string
 	Chart    *chart
+	Table    []tableRow // one per column of the matrix: the table is transposed
 	CSVURL   string
 	Search   string
-	Others   int // columns folded into « autres »
 }
 
-// chart is a grouped bar chart ready for the template: every number is
+// tableRow is one category or theme of the table, with its count per row
+// of the matrix (year, city or country).
+type tableRow struct {
+	Label  string
+	Class  string // its colour in the chart; "" when it is among « autres »
+	Counts []int
+	Total  int
+}
+
+// chart is a stacked bar chart ready for the template: every number is
 // computed here, the template only writes them out.
 type chart struct {
 	Width, Height float64
@@ -57,9 +66,10 @@ type chart struct {
 	PlotRight     float64
 	Unit          float64 // height of one outcome
 	Ticks         []tick
-	Groups        []group
+	Stacks        []barStack
 	Legend        []legendItem
 	Rotate        bool // row labels slanted (long names)
+	Overlap       bool // an outcome may count in several segments (themes)
 }
 
 type tick struct {
@@ -67,10 +77,13 @@ type tick struct {
 	Label string
 }
 
-type group struct {
+// barStack is one row of the matrix: a bar of segments, one per column.
+type barStack struct {
 	Label  string
 	X      float64 // label anchor
 	LabelY float64
+	Top    float64 // y of the bar's top, for its total
+	Total  int
 	Bars   []bar
 }
 
@@ -78,6 +91,7 @@ type bar struct {
 	X, Y, W, H float64
 	Class      string
 	Row, Col   string
+	Others     bool // the columns past maxSeries, together
 	Count      int
 	Title      string
 }
@@ -133,10 +147,12 @@ func (s *Server) comparePage(c *gin.Context) {
 	}
 	setCompare(csv, by, split)
 	v.CSVURL = link("/comparer.csv", csv)
+	var names []string
 	for _, col := range v.M.Cols {
-		v.ColNames = append(v.ColNames, s.ui.facetValueLabel(split, col))
+		names = append(names, s.ui.facetValueLabel(split, col))
 	}
-	v.Chart, v.Others = s.drawChart(v.M, v.ColNames)
+	v.Chart = drawChart(v.M, names)
+	v.Table = table(v.M, names, v.Chart)
 	p.Data = v
 	s.render(c, http.StatusOK, "compare", p)
 }
@@ -150,65 +166,102 @@ func setCompare(v url.Values, by, split string) {
 	}
 }
 
-// drawChart lays out one group of bars per row, one bar per column that has
-// outcomes in that row. Heights are proportional to the counts: one unit
-// per outcome, the axis rounded up to a readable step. When there are more
-// columns than colours, the smallest are left to the table (others says
-// how many).
-func (s *Server) drawChart(m *index.Matrix, names []string) (*chart, int) {
+// drawChart stacks, for each row, one segment per column that has outcomes
+// in that row. Heights are proportional to the counts: Unit per outcome, the
+// axis rounded up to a readable step.
+func drawChart(m *index.Matrix, names []string) *chart {
 	if m == nil || len(m.Rows) == 0 || len(m.Cols) == 0 {
-		return nil, 0
+		return nil
 	}
-	cols := make([]int, len(m.Cols)) // the columns drawn, largest first
+	// The columns coloured one by one: the largest, in the matrix's order.
+	cols := make([]int, len(m.Cols))
 	for j := range cols {
 		cols[j] = j
 	}
-	others := 0
+	var rest []int
 	if len(cols) > maxSeries {
-		// Keep the largest totals; stable so that ties keep the index's order.
 		slices.SortStableFunc(cols, func(a, b int) int { return cmp.Compare(m.ColTotals[b], m.ColTotals[a]) })
-		others = len(cols) - maxSeries
-		cols = cols[:maxSeries]
+		cols, rest = cols[:maxSeries-1], cols[maxSeries-1:]
 		slices.Sort(cols)
 	}
+	ch := &chart{PlotTop: marginT, PlotBottom: marginT + plotHeight, PlotLeft: marginL,
+		Rotate: m.By != index.FacetYear, Overlap: m.Split == index.FacetTheme}
 	peak := 0
 	for i := range m.Rows {
-		for _, j := range cols {
-			peak = max(peak, m.Counts[i][j])
+		sum := 0
+		for _, n := range m.Counts[i] {
+			sum += n
 		}
+		peak = max(peak, sum)
 	}
 	step, top := niceAxis(peak)
-	ch := &chart{PlotTop: marginT, PlotBottom: marginT + plotHeight, PlotLeft: marginL}
 	ch.Unit = plotHeight / float64(top)
-	groupW := float64(len(cols))*barWidth + groupGap
-	ch.Width = marginL + float64(len(m.Rows))*groupW + marginR
+	ch.Width = marginL + float64(len(m.Rows))*(barWidth+barGap) + marginR
 	ch.PlotRight = ch.Width - marginR
 	ch.Height = marginT + plotHeight + marginB
-	ch.Rotate = m.By != index.FacetYear
+	if ch.Rotate {
+		ch.Height += 60
+	}
 	for t := 0; t <= top; t += step {
 		ch.Ticks = append(ch.Ticks, tick{Y: round2(ch.PlotBottom - float64(t)*ch.Unit), Label: number(t)})
 	}
 	for k, j := range cols {
-		ch.Legend = append(ch.Legend, legendItem{Class: "s" + strconv.Itoa(k), Label: names[j]})
+		ch.Legend = append(ch.Legend, legendItem{Class: seriesClass(k), Label: names[j]})
+	}
+	if len(rest) > 0 {
+		ch.Legend = append(ch.Legend, legendItem{Class: "others", Label: "autres (" + number(len(rest)) + ")"})
 	}
 	for i, row := range m.Rows {
-		x0 := marginL + groupGap/2 + float64(i)*groupW
-		g := group{Label: row, X: round2(x0 + float64(len(cols))*barWidth/2), LabelY: ch.PlotBottom + 16}
-		for k, j := range cols {
-			n := m.Counts[i][j]
-			if n == 0 {
-				continue
-			}
+		x := round2(marginL + barGap/2 + float64(i)*(barWidth+barGap))
+		st := barStack{Label: row, X: round2(x + barWidth/2), LabelY: ch.PlotBottom + 16}
+		y := ch.PlotBottom
+		add := func(n int, b bar) {
 			h := round2(float64(n) * ch.Unit)
-			g.Bars = append(g.Bars, bar{
-				X: round2(x0 + float64(k)*barWidth), Y: round2(ch.PlotBottom - h), W: barWidth - 2, H: h,
-				Class: "s" + strconv.Itoa(k), Row: row, Col: m.Cols[j], Count: n,
-				Title: row + " — " + names[j] + " : " + number(n) + " " + plural(n, "retombée", "retombées"),
-			})
+			y -= float64(n) * ch.Unit
+			b.X, b.Y, b.W, b.H, b.Count, b.Row = x, round2(y), barWidth, h, n, row
+			st.Bars = append(st.Bars, b)
+			st.Total += n
 		}
-		ch.Groups = append(ch.Groups, g)
+		for k, j := range cols {
+			if n := m.Counts[i][j]; n > 0 {
+				add(n, bar{Class: seriesClass(k), Col: m.Cols[j],
+					Title: row + " — " + names[j] + " : " + number(n) + " " + plural(n, "retombée", "retombées")})
+			}
+		}
+		others := 0
+		for _, j := range rest {
+			others += m.Counts[i][j]
+		}
+		if others > 0 {
+			add(others, bar{Class: "others", Others: true,
+				Title: row + " — autres : " + number(others) + " " + plural(others, "retombée", "retombées")})
+		}
+		st.Top = round2(y - 4)
+		ch.Stacks = append(ch.Stacks, st)
 	}
-	return ch, others
+	return ch
+}
+
+func seriesClass(k int) string { return "s" + strconv.Itoa(k) }
+
+// table transposes the matrix for reading: one line per column (category
+// or theme), one cell per row (year...), with the chart's colours.
+func table(m *index.Matrix, names []string, ch *chart) []tableRow {
+	class := map[string]string{}
+	if ch != nil {
+		for _, l := range ch.Legend {
+			class[l.Label] = l.Class
+		}
+	}
+	var out []tableRow
+	for j := range m.Cols {
+		r := tableRow{Label: names[j], Class: class[names[j]], Total: m.ColTotals[j]}
+		for i := range m.Rows {
+			r.Counts = append(r.Counts, m.Counts[i][j])
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // niceAxis returns a tick step of 1, 2 or 5 times a power of ten giving at

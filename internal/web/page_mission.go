@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"escale/index"
 	"escale/internal/mission"
 	"escale/internal/service"
 )
@@ -60,7 +61,7 @@ type outcomeView struct {
 }
 
 type sectionView struct {
-	Heading, Kind string
+	Heading, Kind string // Kind is empty when the heading says it already
 	Paragraphs    []string
 	Page          int
 }
@@ -147,7 +148,13 @@ func (s *Server) missionView(c *gin.Context, m *mission.Mission) *missionView {
 		if sec.Kind == mission.KindObjectives && len(m.Objectives) > 0 || sec.Kind == mission.KindOutcomes && len(m.Outcomes) > 0 {
 			continue
 		}
-		v.Sections = append(v.Sections, sectionView{Heading: sec.Heading, Kind: sectionLabel(sec.Kind), Paragraphs: paragraphs(sec.Text), Page: sec.Page})
+		sv := sectionView{Heading: sec.Heading, Kind: sectionLabel(sec.Kind), Paragraphs: paragraphs(sec.Text), Page: sec.Page}
+		if sv.Heading == "" {
+			sv.Heading, sv.Kind = sv.Kind, ""
+		} else if strings.HasPrefix(index.Fold(sv.Heading), index.Fold(sv.Kind)) || strings.HasPrefix(index.Fold(sv.Kind), index.Fold(sv.Heading)) {
+			sv.Kind = ""
+		}
+		v.Sections = append(v.Sections, sv)
 	}
 	if e, err := s.missions.Entry(c.Request.Context(), m.MissionID); err == nil {
 		for _, cr := range e.Corrections {

@@ -320,7 +320,7 @@ func (s *Server) searchView(q index.Query, res *index.Result) *searchView {
 		v.Hits = append(v.Hits, hv)
 	}
 	if len(res.Hits) > 0 {
-		v.From = (q.Page-1)*q.Size + 1
+		v.From = (max(q.Page, 1)-1)*q.Size + 1
 		v.To = v.From + len(res.Hits) - 1
 	}
 	v.Pager = makePager(q, res.Total)

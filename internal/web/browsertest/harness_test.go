@@ -313,7 +313,7 @@ func attr(t *testing.T, ctx context.Context, css, name string) string {
 // in -shots when given).
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG (less is JPEG)
 	if err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return

@@ -293,7 +293,7 @@ func TestCompareBarsMatchAPICounts(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS(`#chart`)),
 		)
 		unit := attr(t, ctx, `#chart`, "data-unit")
-		bars := get(t, ctx, chromedp.Evaluate[[]barState](`[...document.querySelectorAll('#chart rect.bar')].map(r => ({
+		bars := get(t, ctx, chromedp.Evaluate[[]barState](`[...document.querySelectorAll('#chart rect.bar:not([data-others])')].map(r => ({
 			row: r.dataset.row, col: r.dataset.col, count: +r.dataset.count, height: r.height.baseVal.value}))`))
 		screenshot(t, ctx, split)
 		var m struct {
