@@ -46,7 +46,7 @@ func (b *builder) city() place {
 // orgRef names an organisation: in full with its acronym the first time, by
 // acronym or in full afterwards; it is recorded for the truth.
 func (b *builder) orgRef(o org) string {
-	name := o.name
+	name := contract(" " + o.name)[1:] // « Ville du Caire »
 	first := !b.mentioned[name]
 	b.mentioned[name] = true
 	if first {
@@ -154,7 +154,7 @@ func (b *builder) sentence(tmpl string, t *theme, topic string) string {
 		}
 		panic("synth: template key {" + key + "} has no value in " + tmpl)
 	}
-	return fill(tmpl, value)
+	return contract(fill(tmpl, value))
 }
 
 func roundPop(n int) int {
@@ -205,7 +205,10 @@ func (b *builder) about(t *theme, also []string) {
 	}
 }
 
-func (b *builder) add(bl block) { b.d.blocks = append(b.d.blocks, bl) }
+func (b *builder) add(bl block) {
+	bl.text, bl.lead = contract(bl.text), contract(bl.lead)
+	b.d.blocks = append(b.d.blocks, bl)
+}
 
 func (b *builder) heading(section string) {
 	h := b.homeFill(pick(b.r, headings[section]))

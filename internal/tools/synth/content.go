@@ -31,7 +31,7 @@ var themes = []theme{
 		id: "culture",
 		topics: []string{"la mise en valeur du patrimoine bâti", "la médiation culturelle",
 			"la circulation des expositions", "la gestion d’un site du patrimoine mondial",
-			"la lecture publique", "les arts numériques|numerique", "le soutien aux artistes",
+			"la lecture publique", "les arts numériques", "le soutien aux artistes",
 			"la programmation des grands festivals", "la restauration des façades anciennes"},
 		sites: []string{"le musée des beaux-arts", "la bibliothèque centrale", "le centre historique",
 			"la maison de la littérature", "le quartier des spectacles", "l’ancienne manufacture reconvertie en lieu de création"},
@@ -79,7 +79,7 @@ var themes = []theme{
 		id: "climat-environnement",
 		topics: []string{"l’adaptation aux changements climatiques", "la gestion des eaux pluviales",
 			"la lutte contre les îlots de chaleur", "la protection contre les crues", "la transition énergétique",
-			"la plantation d’arbres en milieu urbain|urbanisme", "la protection des milieux humides", "la réduction des gaz à effet de serre"},
+			"la plantation d’arbres en milieu urbain", "la protection des milieux humides", "la réduction des gaz à effet de serre"},
 		sites: []string{"le parc inondable", "les bassins de rétention", "la centrale de chauffage urbain",
 			"le nouveau quartier à faible empreinte carbone", "la digue de protection contre les crues"},
 		orgs: []org{{"", "ICLEI – Gouvernements locaux pour le développement durable", "ICLEI"},
@@ -363,6 +363,16 @@ var activityTemplates = []string{
 	"présentation de {home} devant les partenaires locaux",
 	"réception de réseautage",
 	"visite technique {de_site}",
+}
+
+// Sentences that tell a day of the program at length, in long reports.
+var dayTemplates = []string{
+	"La délégation a été accueillie par {org}, qui a présenté {topic}.",
+	"Les échanges ont porté notamment sur {topic}.",
+	"La journée s’est conclue par une réception offerte par {org}.",
+	"La visite {de_site} a été suivie d’une séance de questions avec les équipes techniques.",
+	"Les responsables rencontrés ont présenté les résultats obtenus {mat_topic}.",
+	"Une présentation de {home} a été faite devant une cinquantaine de participants.",
 }
 
 // Context sentences that fit any destination.

@@ -140,3 +140,14 @@ func fill(tmpl string, value func(key string) string) string {
 	}
 	return b.String()
 }
+
+// contract writes « à Le Caire » as « au Caire » and « de Le Havre » as
+// « du Havre »: city names that begin with an article.
+func contract(s string) string {
+	if !strings.Contains(s, " Le") && !strings.Contains(s, " Les") {
+		return s
+	}
+	r := strings.NewReplacer(" à Le ", " au ", " de Le ", " du ", " à Les ", " aux ", " de Les ", " des ",
+		" À LE ", " AU ", " DE LE ", " DU ")
+	return r.Replace(s)
+}

@@ -128,6 +128,10 @@ func (b *builder) choosePDFStyle(twoCols bool) pdfStyle {
 			s.colsFrom = mission.KindOutcomes
 		}
 	}
+	if b.p.size > 10 && !twoCols {
+		// The longest reports are also the airiest.
+		s.size, s.leading = 12, 1.3+0.15*r.Float64()
+	}
 	s.paraGap = s.size * (0.3 + 0.6*r.Float64())
 	s.indent = float64(r.between(0, 18))
 	s.markerGap = float64(r.between(12, 20))

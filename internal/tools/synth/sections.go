@@ -102,6 +102,7 @@ func (b *builder) titleText() string {
 			"Rapport de mission – " + joinFr(names) + " " + y,
 		})
 	}
+	t = contract(t)
 	if b.st.upperTitle {
 		t = strings.ToUpper(t)
 	}
@@ -208,7 +209,7 @@ func (b *builder) delegation() {
 func (b *builder) context() {
 	r, p := b.r, b.p
 	b.heading(mission.KindContext)
-	paras := 1 + b.p.size/3 + r.IntN(2)
+	paras := min(6, 1+b.p.size/3+r.IntN(2))
 	for k := range paras {
 		t := b.themeOf(k)
 		var ss []string
@@ -245,7 +246,7 @@ func (b *builder) objectives() {
 		b.add(block{kind: bPara, section: mission.KindOther, text: pick(r, []string{
 			"La mission poursuivait les objectifs suivants :", "Les objectifs de la mission étaient les suivants :"})})
 	}
-	n := r.between(3, 3+b.p.size/2)
+	n := r.between(3, min(8, 3+b.p.size/2))
 	for k := range n {
 		t := b.themeOf(k)
 		topic, also := b.pickTopic(t)
@@ -274,7 +275,7 @@ func (b *builder) program() {
 			acts = append(acts, "retour à "+p.home)
 		}
 		if k < days-1 || r.chance(0.5) {
-			for range r.between(1, 3) {
+			for range r.between(1, min(4, 2+b.p.size/4)) {
 				t := b.themeOf(r.IntN(len(p.themes)))
 				acts = append(acts, b.sentence(pick(r, activityTemplates), t, b.topicOf(t)))
 			}
@@ -282,7 +283,14 @@ func (b *builder) program() {
 		if k == days-1 {
 			acts = append(acts[1:], acts[0]) // the return comes last
 		}
-		rows = append(rows, [2]string{label, upperFirst(strings.Join(dedupe(acts), "; ")) + "."})
+		text := upperFirst(strings.Join(dedupe(acts), "; ")) + "."
+		if b.p.size >= 7 && k < days-1 {
+			for range r.between(1, 2) {
+				t := b.themeOf(r.IntN(len(p.themes)))
+				text += " " + b.fresh(dayTemplates, t, b.topicOf(t))
+			}
+		}
+		rows = append(rows, [2]string{label, text})
 	}
 	switch b.st.progStyle {
 	case 0, 1:
@@ -319,7 +327,8 @@ func lowerFirst(s string) string {
 func (b *builder) outcomes() {
 	r, st := b.r, &b.st
 	b.heading(mission.KindOutcomes)
-	n := r.between(1+b.p.size, 2+b.p.size*5/2)
+	// Long reports say more about each outcome rather than list more.
+	n := r.between(min(1+b.p.size, 10), min(2+b.p.size*5/2, 16))
 	type outcome struct {
 		t     *theme
 		title string
@@ -335,7 +344,7 @@ func (b *builder) outcomes() {
 		}
 		var ss []string
 		ss = append(ss, b.fresh(resultTemplates, t, topic))
-		for range r.between(1, 2+b.p.size/3) {
+		for range r.between(1, min(6, 2+b.p.size/3)) {
 			if r.chance(0.5) {
 				ss = append(ss, b.fresh(t.results, t, topic))
 			} else {

@@ -123,7 +123,7 @@ func (g *Generator) plan(r *rng) *missionPlan {
 	}
 	year := 1995 + r.weighted(ws...)
 	p.start = time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.between(8, 335))
-	p.end = p.start.AddDate(0, 0, r.between(1, 7))
+	p.end = p.start.AddDate(0, 0, r.between(1, 6)+r.IntN(3)*r.IntN(2))
 	first := g.places.pick(r)
 	p.dests = []place{first}
 	if r.chance(0.2) {
@@ -147,7 +147,7 @@ func (g *Generator) plan(r *rng) *missionPlan {
 			if port {
 				tw[k] = 6
 			} else {
-				tw[k] = 0.3
+				tw[k] = 0.1
 			}
 		case "francophonie":
 			if fr {

@@ -203,7 +203,7 @@ func TestTemplatesFill(t *testing.T) {
 	r := newRNG(1, 0)
 	p := g.plan(r)
 	b := &builder{g: g, r: r, p: p, mentioned: map[string]bool{}, used: map[string]bool{}, truthThemes: map[string]bool{}}
-	sets := [][]string{goalTemplates, titleTemplates, resultTemplates, followTemplates, activityTemplates, contextTemplates}
+	sets := [][]string{goalTemplates, titleTemplates, resultTemplates, followTemplates, activityTemplates, contextTemplates, dayTemplates}
 	for i := range themes {
 		th := &themes[i]
 		all := append([]string{}, th.context...)
