@@ -171,7 +171,15 @@ func roundPop(n int) int {
 // it can find one: a template without a topic is used once, one with a topic
 // once per topic.
 func (b *builder) fresh(tmpls []string, t *theme, topic string) string {
+	s, _ := b.freshOK(tmpls, t, topic)
+	return s
+}
+
+// freshOK is fresh that also tells whether the sentence is new; when it is
+// not, the caller may leave it out.
+func (b *builder) freshOK(tmpls []string, t *theme, topic string) (string, bool) {
 	var tmpl, key string
+	ok := false
 	for range 8 {
 		tmpl = pick(b.r, tmpls)
 		key = tmpl
@@ -179,11 +187,12 @@ func (b *builder) fresh(tmpls []string, t *theme, topic string) string {
 			key += "|" + topic
 		}
 		if !b.used[key] {
+			ok = true
 			break
 		}
 	}
 	b.used[key] = true
-	return b.sentence(tmpl, t, topic)
+	return b.sentence(tmpl, t, topic), ok
 }
 
 func (b *builder) topicOf(t *theme) string {

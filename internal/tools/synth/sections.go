@@ -219,11 +219,18 @@ func (b *builder) context() {
 		}
 		n := r.between(2, 3+b.p.size/2)
 		for j := range n {
+			tmpls := contextTemplates
 			if j%2 == 0 {
-				ss = append(ss, b.fresh(t.context, t, b.topicOf(t)))
-			} else {
-				ss = append(ss, b.fresh(contextTemplates, t, b.topicOf(t)))
+				tmpls = t.context
 			}
+			s, ok := b.freshOK(tmpls, t, b.topicOf(t))
+			if !ok && (len(ss) > 0 || k > 0) {
+				break // said all there is to say
+			}
+			ss = append(ss, s)
+		}
+		if len(ss) == 0 {
+			continue
 		}
 		b.add(block{kind: bPara, section: mission.KindContext, text: strings.Join(dedupe(ss), " ")})
 	}
@@ -287,7 +294,9 @@ func (b *builder) program() {
 		if b.p.size >= 7 && k < days-1 {
 			for range r.between(1, 2) {
 				t := b.themeOf(r.IntN(len(p.themes)))
-				text += " " + b.fresh(dayTemplates, t, b.topicOf(t))
+				if s, ok := b.freshOK(dayTemplates, t, b.topicOf(t)); ok {
+					text += " " + s
+				}
 			}
 		}
 		rows = append(rows, [2]string{label, text})
