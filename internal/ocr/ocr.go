@@ -157,12 +157,14 @@ func (e *Engine) Document(ctx context.Context, data []byte, doc *layout.Document
 	return nil
 }
 
-// Recognize reads one page picture, from the cache when it was read before.
-// cached tells which.
+// Recognize reads one page picture, from the cache when it was read before
+// (cached tells which). Pictures of low resolution are enlarged first. The
+// result's coordinates are those of the picture Tesseract read.
 func (e *Engine) Recognize(ctx context.Context, img *render.Image) (res *Result, cached bool, err error) {
 	if err := e.probe(ctx); err != nil {
 		return nil, false, err
 	}
+	img = upscale(img)
 	key := Key(img.Data, e.opts.Languages, e.version)
 	if b, ok, err := e.cache.Get(key); err != nil {
 		e.opts.Logger.Warn("ocr: cache unreadable", "error", err)
