@@ -5,20 +5,16 @@ import (
 	"escale/internal/taxonomy"
 )
 
-// themes classifies each objective, outcome and the title; the mission has
-// the themes of its passages, each outcome its own.
+// themes classifies the title, each objective and each outcome (its title
+// with its text); each outcome gets its own themes and the mission those of
+// all these passages together (taxonomy.ClassifyReport decides).
 func themes(m *mission.Mission, t *taxonomy.Taxonomy) []string {
-	found := map[string]bool{}
-	mark := func(ids []string) {
-		for _, id := range ids {
-			found[id] = true
-		}
-	}
+	var passages []string
 	if m.Title != nil {
-		mark(t.Classify(*m.Title))
+		passages = append(passages, *m.Title)
 	}
 	for _, o := range m.Objectives {
-		mark(t.Classify(o.Text))
+		passages = append(passages, o.Text)
 	}
 	for i := range m.Outcomes {
 		o := &m.Outcomes[i]
@@ -27,33 +23,32 @@ func themes(m *mission.Mission, t *taxonomy.Taxonomy) []string {
 			s = *o.Title + ". " + s
 		}
 		o.Themes = t.Classify(s)
-		mark(o.Themes)
+		passages = append(passages, s)
 	}
 	if len(m.Objectives) == 0 && len(m.Outcomes) == 0 {
-		mark(fallbackThemes(m, t))
+		return fallbackThemes(m, t)
 	}
-	var out []string
-	for _, th := range t.Themes {
-		if found[th.ID] {
-			out = append(out, th.ID)
-		}
-	}
-	return out
+	return t.ClassifyReport(passages)
 }
 
 // fallbackThemes classifies the paragraphs of a report whose objectives and
 // outcomes were not found: a theme needs two paragraphs about it.
 func fallbackThemes(m *mission.Mission, t *taxonomy.Taxonomy) []string {
 	count := map[string]int{}
+	if m.Title != nil {
+		for _, id := range t.Classify(*m.Title) {
+			count[id] += 2
+		}
+	}
 	for _, p := range paragraphs(m.Text) {
 		for _, id := range t.Classify(p) {
 			count[id]++
 		}
 	}
 	var out []string
-	for id, n := range count {
-		if n >= 2 {
-			out = append(out, id)
+	for _, th := range t.Themes {
+		if count[th.ID] >= 2 {
+			out = append(out, th.ID)
 		}
 	}
 	return out

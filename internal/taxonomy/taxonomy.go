@@ -10,6 +10,8 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +46,14 @@ type Taxonomy struct {
 	// WordsPerPoint raises the threshold for long passages: one point per
 	// this many words beyond the first 60 (0 to disable).
 	WordsPerPoint float64
+	// Dominance is the share of a passage's main theme weight another theme
+	// must reach for the passage to be about it too (0 to disable): a word
+	// of urbanism in a paragraph about culture is a passing mention.
+	Dominance float64
+	// ReportThreshold is the weight a theme's terms must reach over all the
+	// passages of a report for the report to be about it when no single
+	// passage is (0 to disable): a theme that recurs is not in passing.
+	ReportThreshold float64
 
 	exact  map[string][]termRef // first word → terms
 	prefix map[string][]termRef // first word's prefix (without « * ») → terms
@@ -105,7 +115,7 @@ func Load(r io.Reader) (*Taxonomy, error) {
 		case "setting":
 			name, val, _ := strings.Cut(rest, " ")
 			v, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-			if err != nil || v < 0 {
+			if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, fmt.Errorf("taxonomy: line %d: setting %s needs a positive number, got %q", n, name, val)
 			}
 			switch name {
@@ -113,13 +123,20 @@ func Load(r io.Reader) (*Taxonomy, error) {
 				t.UnitThreshold = v
 			case "words-per-point":
 				t.WordsPerPoint = v
+			case "dominance":
+				if v > 1 {
+					return nil, fmt.Errorf("taxonomy: line %d: setting dominance is a share between 0 and 1, got %v", n, v)
+				}
+				t.Dominance = v
+			case "report-threshold":
+				t.ReportThreshold = v
 			default:
-				return nil, fmt.Errorf("taxonomy: line %d: unknown setting %q (unit-threshold, words-per-point)", n, name)
+				return nil, fmt.Errorf("taxonomy: line %d: unknown setting %q (unit-threshold, words-per-point, dominance, report-threshold)", n, name)
 			}
 		default:
 			w, err := strconv.ParseFloat(head, 64)
-			if err != nil {
-				return nil, fmt.Errorf("taxonomy: line %d: want « theme », « setting » or a weight, got %q", n, head)
+			if err != nil || w < 0 || math.IsNaN(w) || math.IsInf(w, 0) {
+				return nil, fmt.Errorf("taxonomy: line %d: want « theme », « setting » or a weight of 0 or more, got %q", n, head)
 			}
 			if len(t.Themes) == 0 {
 				return nil, fmt.Errorf("taxonomy: line %d: terms before the first theme", n)
@@ -265,14 +282,53 @@ func (t *Taxonomy) threshold(n int) float64 {
 }
 
 // Classify returns the ids of the themes a passage is substantially about, in
-// taxonomy order.
+// taxonomy order: those whose terms weigh at least the threshold and at least
+// Dominance times the passage's main theme.
 func (t *Taxonomy) Classify(text string) []string {
-	scores := t.Score(text)
-	th := t.threshold(len(words(text)))
 	var out []string
+	for _, i := range t.about(text, t.Score(text)) {
+		out = append(out, t.Themes[i].ID)
+	}
+	return out
+}
+
+// about returns the indexes of the themes a passage with these scores is
+// about.
+func (t *Taxonomy) about(text string, scores []float64) []int {
+	if len(scores) == 0 {
+		return nil
+	}
+	th := t.threshold(len(words(text)))
+	top := slices.Max(scores)
+	var out []int
 	for i, s := range scores {
-		if s >= th {
-			out = append(out, t.Themes[i].ID)
+		if s > 0 && s >= th && s >= t.Dominance*top {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// ClassifyReport returns the ids of the themes of a report made of these
+// passages (its title, objectives and outcomes), in taxonomy order: the
+// themes of each passage (Classify), and those whose terms weigh at least
+// ReportThreshold over all the passages.
+func (t *Taxonomy) ClassifyReport(passages []string) []string {
+	found := make([]bool, len(t.Themes))
+	total := make([]float64, len(t.Themes))
+	for _, p := range passages {
+		scores := t.Score(p)
+		for _, i := range t.about(p, scores) {
+			found[i] = true
+		}
+		for i, s := range scores {
+			total[i] += s
+		}
+	}
+	var out []string
+	for i, th := range t.Themes {
+		if found[i] || t.ReportThreshold > 0 && total[i] >= t.ReportThreshold {
+			out = append(out, th.ID)
 		}
 	}
 	return out
