@@ -1,6 +1,7 @@
 package structure
 
 import (
+	"math"
 	"regexp"
 	"strings"
 	"unicode"
@@ -72,11 +73,41 @@ func readLines(doc *layout.Document) [][]line {
 			ln.blank = blank
 			ln.ocr = p.OCR
 			blank = 0
+			if n := len(out); pdf && n > 0 && bareMarker(&out[n-1]) && sameBaseline(&out[n-1], &ln) {
+				out[n-1] = attachMarker(out[n-1], ln)
+				continue
+			}
 			out = append(out, ln)
 		}
 		pages = append(pages, out)
 	}
 	return pages
+}
+
+// bareMarker reports whether a line is nothing but a list marker: some
+// writers draw the bullet apart from its text, which the reader then sees as
+// a line of its own.
+func bareMarker(l *line) bool {
+	if l.marker != "" || len([]rune(l.text)) > 4 {
+		return false
+	}
+	m := markerRE.FindString(l.text)
+	return m != "" && strings.TrimSpace(m) == l.text
+}
+
+// sameBaseline reports whether b sits on a's line, to its right.
+func sameBaseline(a, b *line) bool {
+	return a.page == b.page && b.x > a.x && math.Abs(a.y-b.y) < 0.5*max(a.h, b.h, 1)
+}
+
+// attachMarker puts a bullet drawn apart back in front of its text.
+func attachMarker(m, l line) line {
+	l.text = m.text + " " + l.text
+	l.marker = m.text
+	l.w = l.x + l.w - m.x
+	l.x = m.x
+	l.blank = m.blank
+	return l
 }
 
 // makeLine cleans one layout line; ok is false for a line with no visible text.
