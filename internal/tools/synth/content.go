@@ -49,7 +49,11 @@ var themes = []theme{
 		results: []string{"Une lettre d’intention sur la circulation d’une exposition entre les musées des deux villes sera signée d’ici {when}.",
 			"Un programme d’échange de professionnels en médiation culturelle sera proposé aux institutions des deux villes.",
 			"Les deux villes échangeront leurs plans de gestion et leurs guides d’intervention en secteur patrimonial.",
-			"Une résidence d’artistes croisée sera créée, avec l’accueil d’un créateur de chaque ville pendant six semaines."},
+			"Une résidence d’artistes croisée sera créée, avec l’accueil d’un créateur de chaque ville pendant six semaines.",
+			"Les musées des deux villes étudieront la coproduction d’une exposition itinérante.",
+			"Des artistes de {home} ont été invités à participer à la programmation du prochain festival de {city}.",
+			"Les bibliothèques des deux villes échangeront leurs pratiques de médiation auprès des jeunes publics.",
+		},
 	},
 	{
 		id: "ville-port",
@@ -73,7 +77,11 @@ var themes = []theme{
 		results: []string{"Le Port de {home} et l’autorité portuaire de {city} ont convenu d’échanger leurs données sur l’électrification des quais.",
 			"La délégation a documenté l’aménagement des quais publics, qui alimentera les travaux du comité sur l’accès aux berges.",
 			"{home} a été invitée à présenter sa démarche ville-port lors de la prochaine conférence du réseau.",
-			"Un groupe de travail conjoint sur l’accueil des croisiéristes sera mis sur pied d’ici {when}."},
+			"Un groupe de travail conjoint sur l’accueil des croisiéristes sera mis sur pied d’ici {when}.",
+			"Les deux administrations portuaires partageront leurs plans de réduction des émissions des navires à quai.",
+			"Une visite de représentants de {city} au Port de {home} est prévue d’ici {when}.",
+			"Les retombées économiques des croisières pour les commerces du centre-ville ont fait l’objet d’une présentation détaillée.",
+		},
 	},
 	{
 		id: "climat-environnement",
@@ -95,7 +103,11 @@ var themes = []theme{
 		results: []string{"Ces constats alimenteront le plan de transition et d’action climatique en préparation.",
 			"Le Service de l’environnement évaluera l’application de cette approche aux quartiers les plus exposés à la chaleur.",
 			"Une recommandation d’adhésion au réseau sera soumise au comité exécutif d’ici {when}.",
-			"Les deux villes ont convenu de comparer leurs indicateurs de canopée et de gestion des eaux pluviales."},
+			"Les deux villes ont convenu de comparer leurs indicateurs de canopée et de gestion des eaux pluviales.",
+			"Les données sur les épisodes de chaleur extrême des deux villes seront mises en commun.",
+			"Un ingénieur de {home} participera à un atelier technique sur les infrastructures vertes d’ici {when}.",
+			"La délégation a recueilli les guides de conception des parcs inondables de {city}.",
+		},
 	},
 	{
 		id: "urbanisme",
@@ -116,7 +128,11 @@ var themes = []theme{
 			"Les anciens terrains industriels de {city} accueillent aujourd’hui des quartiers mixtes de logements et de bureaux."},
 		results: []string{"Ces enseignements alimenteront la révision du plan d’urbanisme.",
 			"Le Service de la planification étudiera l’application de cette démarche graduelle à deux rues de {home}.",
-			"Les équipes des deux villes partageront leurs guides d’aménagement des espaces publics."},
+			"Les équipes des deux villes partageront leurs guides d’aménagement des espaces publics.",
+			"Les règles de densification adoptées par {city} seront analysées en vue de la révision du zonage.",
+			"Un atelier sur la conception des espaces publics réunira les urbanistes des deux villes d’ici {when}.",
+			"La délégation a recueilli des exemples de projets de logements abordables réalisés avec des organismes communautaires.",
+		},
 	},
 	{
 		id: "mobilite",
@@ -138,7 +154,11 @@ var themes = []theme{
 			"La mise en service de la nouvelle ligne a été accompagnée d’un réaménagement complet des rues qu’elle emprunte."},
 		results: []string{"Ces constats seront transmis au Bureau de projet du tramway, qui prépare la phase de construction.",
 			"L’exploitant a accepté d’accueillir une équipe de {home} pour un stage d’observation de deux semaines.",
-			"Les méthodes d’accompagnement des commerçants pendant les travaux seront adaptées au contexte de {home}."},
+			"Les méthodes d’accompagnement des commerçants pendant les travaux seront adaptées au contexte de {home}.",
+			"Les données de fréquentation du réseau de {city} seront transmises à la Société de transport de {home}.",
+			"La délégation a documenté les aménagements cyclables hivernaux et leur entretien.",
+			"Une rencontre technique sur la signalisation prioritaire pour les transports collectifs est prévue d’ici {when}.",
+		},
 	},
 	{
 		id: "tourisme",
@@ -157,7 +177,11 @@ var themes = []theme{
 			"Le tourisme y représente une part importante de l’emploi, ce qui a conduit la ville à adopter une stratégie de tourisme durable."},
 		results: []string{"Une activité de promotion de la destination auprès des voyagistes a réuni une quarantaine de professionnels.",
 			"Des discussions ont été amorcées pour présenter la candidature de {home} pour une édition future d’un congrès international.",
-			"Les outils de gestion de l’achalandage seront présentés lors d’un atelier interne d’ici {when}."},
+			"Les outils de gestion de l’achalandage seront présentés lors d’un atelier interne d’ici {when}.",
+			"Des voyagistes de {city} ont manifesté leur intérêt pour des forfaits combinant {home} et d’autres destinations.",
+			"Les deux offices de tourisme échangeront leurs données sur la fréquentation et les dépenses des visiteurs.",
+			"La taxe de séjour de {city} et son affectation aux quartiers touchés ont été présentées en détail.",
+		},
 	},
 	{
 		id: "economie-innovation",
@@ -177,7 +201,11 @@ var themes = []theme{
 			"L’économie de la région de {city} s’est diversifiée autour des technologies et des services aux entreprises."},
 		results: []string{"Les {n} entreprises de la délégation ont tenu plus de quarante rencontres d’affaires.",
 			"Une entreprise de {city} a accepté de visiter {home} d’ici {when} en vue d’une implantation.",
-			"Deux jeunes pousses de {home} ont obtenu des rencontres de suivi avec des investisseurs de la région."},
+			"Deux jeunes pousses de {home} ont obtenu des rencontres de suivi avec des investisseurs de la région.",
+			"Un accélérateur de {city} accueillera une cohorte de jeunes pousses de {home} d’ici {when}.",
+			"Les agences de développement économique des deux villes ont convenu d’échanger leurs listes de prospects.",
+			"Plusieurs investisseurs ont demandé à recevoir le profil économique de la région de {home}.",
+		},
 	},
 	{
 		id: "relations-internationales",
@@ -196,7 +224,11 @@ var themes = []theme{
 			"L’entente de coopération entre les deux villes, arrivée à échéance, devait être actualisée."},
 		results: []string{"Les deux villes ont signé une entente de coopération renouvelée pour les trois prochaines années.",
 			"Un plan d’action annuel sera adopté par un comité conjoint d’ici {when}.",
-			"La rencontre a permis de présenter la vision des relations internationales de {home} et ses thématiques prioritaires."},
+			"La rencontre a permis de présenter la vision des relations internationales de {home} et ses thématiques prioritaires.",
+			"Les maires des deux villes ont convenu de se rencontrer de nouveau lors du prochain congrès du réseau.",
+			"Une déclaration d’amitié a été signée en présence des deux délégations.",
+			"{city} a accepté d’appuyer la candidature de {home} au conseil d’administration du réseau.",
+		},
 	},
 	{
 		id: "francophonie",
@@ -213,7 +245,10 @@ var themes = []theme{
 			"La mission coïncidait avec une rencontre du réseau des villes francophones, à laquelle {home} participe chaque année."},
 		results: []string{"{home} a été invitée à coanimer un atelier lors de la prochaine assemblée du réseau.",
 			"Un programme de stages croisés pour de jeunes professionnels francophones sera lancé d’ici {when}.",
-			"L’allocution en séance plénière a permis de rappeler le rôle de {home} dans les réseaux de villes francophones."},
+			"L’allocution en séance plénière a permis de rappeler le rôle de {home} dans les réseaux de villes francophones.",
+			"Les deux villes proposeront une résolution commune lors de la prochaine assemblée du réseau francophone.",
+			"Un fonds de coopération décentralisée soutiendra deux projets communs d’ici {when}.",
+		},
 	},
 	{
 		id: "gouvernance",
@@ -228,7 +263,10 @@ var themes = []theme{
 		context: []string{"{city} a mis en place un budget participatif qui consacre une part de ses investissements aux projets proposés par les citoyens.",
 			"Les municipalités du pays réclament un nouveau cadre financier qui leur donnerait des revenus croissant avec l’économie."},
 		results: []string{"Le Bureau de la participation citoyenne étudiera la possibilité d’un projet pilote de budget participatif.",
-			"Les deux administrations échangeront leurs indicateurs de performance municipale."},
+			"Les deux administrations échangeront leurs indicateurs de performance municipale.",
+			"La démarche de consultation en ligne de {city} servira d’exemple pour la prochaine politique de participation publique.",
+			"Les règles de financement des arrondissements ont été présentées aux élus de la délégation.",
+		},
 	},
 	{
 		id: "savoir-education",
@@ -244,7 +282,10 @@ var themes = []theme{
 		context: []string{"{city} est une grande ville universitaire qui accueille plus de cent mille étudiants.",
 			"Les universités des deux villes collaborent déjà dans plusieurs domaines de recherche."},
 		results: []string{"Deux ententes d’échanges étudiants ont été signées entre les universités des deux villes.",
-			"Un fonds d’amorçage conjoint pour des projets de recherche sera créé d’ici {when}."},
+			"Un fonds d’amorçage conjoint pour des projets de recherche sera créé d’ici {when}.",
+			"Des étudiants de {home} pourront effectuer des stages dans les laboratoires de {city} dès {when}.",
+			"Les universités des deux villes prépareront une école d’été commune.",
+		},
 	},
 	{
 		id: "numerique",
@@ -259,7 +300,10 @@ var themes = []theme{
 		context: []string{"{city} publie un tableau de bord quotidien de la performance municipale et un portail de données ouvertes.",
 			"La ville a créé une équipe chargée d’expérimenter de nouveaux services numériques avec les citoyens."},
 		results: []string{"Le Service des technologies de l’information évaluera la faisabilité d’un tableau de bord semblable.",
-			"L’équipe de {city} accueillera une employée de {home} pour un stage d’observation de deux semaines."},
+			"L’équipe de {city} accueillera une employée de {home} pour un stage d’observation de deux semaines.",
+			"Le portail de données ouvertes de {city} servira de modèle pour la refonte de celui de {home}.",
+			"Les deux villes échangeront leurs politiques d’utilisation responsable de l’intelligence artificielle.",
+		},
 	},
 	{
 		id: "sport-loisirs",
@@ -273,7 +317,10 @@ var themes = []theme{
 		context: []string{"{city} a accueilli plusieurs grands événements sportifs internationaux et en a tiré un héritage d’équipements de quartier.",
 			"La ville mise sur le sport et le plein air pour animer ses berges et ses parcs."},
 		results: []string{"{home} a été invitée à présenter sa candidature pour une étape d’un circuit international.",
-			"Les deux villes partageront leurs pratiques de gestion des équipements sportifs de quartier."},
+			"Les deux villes partageront leurs pratiques de gestion des équipements sportifs de quartier.",
+			"Les responsables des équipements sportifs de {city} accueilleront une équipe de {home} d’ici {when}.",
+			"Les deux villes étudieront l’organisation conjointe d’un tournoi international jeunesse.",
+		},
 	},
 }
 
@@ -427,6 +474,20 @@ var headings = map[string][]string{
 	"costs":      {"Coûts de la mission", "Coûts", "Dépenses", "Budget de la mission", "Frais de mission"},
 	"conclusion": {"Conclusion", "En conclusion", "Bilan"},
 }
+
+// People met, for the annex of long reports.
+var (
+	givenNames = []string{"Anne", "Marc", "Sophie", "Jean", "Claire", "Pierre", "Isabelle", "Luc", "Nathalie",
+		"François", "Julie", "Thomas", "Hélène", "Paul", "Maria", "Carlos", "Ingrid", "Lars", "Yuki", "Kenji",
+		"Fatou", "Amadou", "Sarah", "David", "Elena", "Marco", "Aisha", "Omar", "Laura", "Peter"}
+	familyNames = []string{"Martin", "Bernard", "Dubois", "Lefebvre", "Moreau", "Garcia", "Rossi", "Müller",
+		"Jansen", "Silva", "Tanaka", "Kim", "Diallo", "Ndiaye", "Smith", "Johnson", "Novak", "Nielsen",
+		"Costa", "Fernández", "Schmidt", "Van Dijk", "Petit", "Roux", "Fontaine", "Lambert", "Okafor", "Haddad"}
+	functions = []string{"directeur général", "directrice générale", "adjoint au maire", "adjointe au maire",
+		"responsable des relations internationales", "chargée de projet", "directeur de l’aménagement",
+		"directrice du développement économique", "conseiller technique", "cheffe de service",
+		"directeur des opérations", "présidente", "vice-président", "coordonnatrice des partenariats"}
+)
 
 // Producers written in PDF metadata, for variety.
 var producers = []string{"Microsoft® Word 2016", "Microsoft® Word pour Microsoft 365", "LibreOffice 7.4",

@@ -337,7 +337,7 @@ func (b *builder) outcomes() {
 	r, st := b.r, &b.st
 	b.heading(mission.KindOutcomes)
 	// Long reports say more about each outcome rather than list more.
-	n := r.between(min(1+b.p.size, 10), min(2+b.p.size*5/2, 16))
+	n := r.between(min(1+b.p.size, 10), min(2+b.p.size*5/2, 18))
 	type outcome struct {
 		t     *theme
 		title string
@@ -354,10 +354,12 @@ func (b *builder) outcomes() {
 		var ss []string
 		ss = append(ss, b.fresh(resultTemplates, t, topic))
 		for range r.between(1, min(6, 2+b.p.size/3)) {
+			tmpls := resultTemplates
 			if r.chance(0.5) {
-				ss = append(ss, b.fresh(t.results, t, topic))
-			} else {
-				ss = append(ss, b.fresh(resultTemplates, t, topic))
+				tmpls = t.results
+			}
+			if s, ok := b.freshOK(tmpls, t, topic); ok {
+				ss = append(ss, s)
 			}
 		}
 		outs = append(outs, outcome{t, title, strings.Join(dedupe(ss), " ")})
@@ -493,4 +495,18 @@ func (b *builder) conclusion() {
 		"Cette mission a permis de consolider les liens entre " + b.p.home + " et " + c + " et d’ouvrir plusieurs pistes de collaboration concrètes, dont le suivi sera assuré au cours de la prochaine année.",
 		"Le bilan de la mission est très positif : les objectifs fixés ont été atteints et les partenaires rencontrés ont manifesté leur intérêt pour une collaboration durable avec " + b.p.home + ".",
 	})})
+}
+
+// annex lists the people met, as long reports do.
+func (b *builder) annex() {
+	r := b.r
+	b.add(block{kind: bHeading, section: mission.KindOther, text: b.caseOf(pick(r, []string{
+		"Annexe – Personnes rencontrées", "Liste des personnes rencontrées", "Annexe : interlocuteurs rencontrés"}))})
+	for range r.between(6, min(24, 4+b.p.size)) {
+		t := b.themeOf(r.IntN(len(b.p.themes)))
+		o := b.pickOrg(t, b.city())
+		person := pick(r, givenNames) + " " + pick(r, familyNames)
+		b.add(block{kind: bItem, section: mission.KindOther, marker: "•",
+			text: person + ", " + pick(r, functions) + ", " + contract(" " + o.name)[1:]})
+	}
 }

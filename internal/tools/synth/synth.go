@@ -272,6 +272,9 @@ func (b *builder) compose(n int) {
 	if r.chance(0.2) {
 		b.conclusion()
 	}
+	if p.size >= 9 && r.chance(0.7) {
+		b.annex()
+	}
 
 	k := n + 1
 	name, nameYear := b.fileName(k)
