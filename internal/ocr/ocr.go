@@ -39,6 +39,8 @@ type Options struct {
 	// Memory bounds Tesseract's data segment; 0 means 1 GiB. A lower limit
 	// inherited from the calling process stays.
 	Memory int64
+	// Parallel is how many pages are recognised at once; 0 means 2.
+	Parallel int
 	// CacheDir keeps Tesseract's output by image hash; "" keeps none.
 	CacheDir string
 	// Render gets page pictures; nil means render.New with its defaults
@@ -72,6 +74,9 @@ func New(opts Options) *Engine {
 	}
 	if opts.Memory <= 0 {
 		opts.Memory = 1 << 30
+	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = 2
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -110,51 +115,79 @@ func (e *Engine) Document(ctx context.Context, data []byte, doc *layout.Document
 		e.opts.Logger.Debug("ocr: pdf structure unreadable, pdftoppm only", "error", err)
 		rd = render.Unparsed(data)
 	}
+	// Pages are recognised a few at a time: Tesseract runs one thread
+	// each, and a report of three pages then takes two rounds, not three.
+	var (
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, e.opts.Parallel)
+		done = make([]bool, len(todo))
+	)
+	for k, i := range todo {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			done[k] = e.page(ctx, rd, &doc.Pages[i])
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("ocr: %w", err)
+	}
 	read := 0
-	for _, i := range todo {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("ocr: %w", err)
+	for _, ok := range done {
+		if ok {
+			read++
 		}
-		p := &doc.Pages[i]
-		start := time.Now()
-		img, err := e.opts.Render.PageImage(ctx, rd, p.Number)
-		if err != nil {
-			e.opts.Logger.Debug("ocr: no page image", "page", p.Number, "error", err)
-			continue
-		}
-		res, cached, err := e.Recognize(ctx, img)
-		if err != nil {
-			if ctx.Err() != nil {
-				return fmt.Errorf("ocr: %w", ctx.Err())
-			}
-			e.opts.Logger.Warn("ocr: page not recognised", "page", p.Number, "error", err)
-			continue
-		}
-		w, h := p.Width, p.Height
-		if w <= 0 || h <= 0 {
-			w, h, _ = rd.PageSize(p.Number)
-		}
-		if w <= 0 || h <= 0 {
-			w, h = float64(img.Width)*72/max(img.DPI, 1), float64(img.Height)*72/max(img.DPI, 1)
-		}
-		lines := res.Layout(w, h)
-		e.opts.Logger.Debug("ocr: page", "page", p.Number, "source", img.Source, "format", img.Format,
-			"pixels", fmt.Sprintf("%dx%d", img.Width, img.Height), "dpi", int(img.DPI), "cached", cached,
-			"lines", len(lines), "confidence", round1(res.Confidence()), "duration", time.Since(start).Round(time.Millisecond))
-		if usableWords(lines) <= usableWords(p.Lines) {
-			continue
-		}
-		p.Lines, p.OCR, p.OCRConfidence = lines, true, round1(res.Confidence())
-		if p.Width <= 0 || p.Height <= 0 {
-			p.Width, p.Height = w, h
-		}
-		read++
 	}
 	if read > 0 {
 		doc.Warnings = append(doc.Warnings, fmt.Sprintf(
 			"Le texte de %d page(s) a été reconnu sur l’image numérisée (OCR) : il peut contenir des erreurs de lecture.", read))
 	}
 	return nil
+}
+
+// page recognises one page and replaces its lines when the recognised text
+// reads better. It reports whether it did.
+func (e *Engine) page(ctx context.Context, rd *render.Doc, p *layout.Page) bool {
+	start := time.Now()
+	img, err := e.opts.Render.PageImage(ctx, rd, p.Number)
+	if err != nil {
+		e.opts.Logger.Debug("ocr: no page image", "page", p.Number, "error", err)
+		return false
+	}
+	res, cached, err := e.Recognize(ctx, img)
+	if err != nil {
+		if ctx.Err() == nil {
+			e.opts.Logger.Warn("ocr: page not recognised", "page", p.Number, "error", err)
+		}
+		return false
+	}
+	w, h := p.Width, p.Height
+	if w <= 0 || h <= 0 {
+		w, h, _ = rd.PageSize(p.Number)
+	}
+	if w <= 0 || h <= 0 {
+		w, h = float64(img.Width)*72/max(img.DPI, 1), float64(img.Height)*72/max(img.DPI, 1)
+	}
+	lines := res.Layout(w, h)
+	e.opts.Logger.Debug("ocr: page", "page", p.Number, "source", img.Source, "format", img.Format,
+		"pixels", fmt.Sprintf("%dx%d", img.Width, img.Height), "dpi", int(img.DPI), "cached", cached,
+		"lines", len(lines), "confidence", round1(res.Confidence()), "duration", time.Since(start).Round(time.Millisecond))
+	if usableWords(lines) <= usableWords(p.Lines) {
+		return false
+	}
+	p.Lines, p.OCR, p.OCRConfidence = lines, true, round1(res.Confidence())
+	if p.Width <= 0 || p.Height <= 0 {
+		p.Width, p.Height = w, h
+	}
+	return true
 }
 
 // Recognize reads one page picture, from the cache when it was read before
