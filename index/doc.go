@@ -24,6 +24,7 @@ type missionMeta struct {
 	Year         *int                  `json:"year"`
 	Themes       []string              `json:"themes"`
 	DuplicateOf  string                `json:"duplicate_of,omitempty"`
+	Passages     int                   `json:"np,omitempty"` // passages indexed, ids id/0 … id/np−1 (mission documents only)
 }
 
 // passageMeta is what an outcome or a hit's passage shows.
@@ -132,17 +133,21 @@ func (fv facetValues) add(facet, v string) {
 
 // put writes the facet fields into doc: display values and folded keys.
 func (fv facetValues) put(doc map[string]any) {
+	var all []string
 	for _, f := range Facets {
 		vals := fv[f]
 		if len(vals) == 0 {
 			continue
 		}
-		doc[f] = vals
 		keys := make([]string, len(vals))
 		for i, v := range vals {
 			keys[i] = Fold(v)
+			all = append(all, f+pairSep+v)
 		}
 		doc[f+keySuffix] = keys
+	}
+	if len(all) > 0 {
+		doc[fFacets] = all
 	}
 }
 
@@ -253,7 +258,9 @@ func missionDoc(m *mission.Mission, fp string) (map[string]any, error) {
 		}
 	}
 	doc[fFP] = fp
-	meta, err := json.Marshal(metaOf(m))
+	mm := metaOf(m)
+	mm.Passages = len(passages(m))
+	meta, err := json.Marshal(mm)
 	if err != nil {
 		return nil, err
 	}

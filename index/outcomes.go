@@ -168,15 +168,15 @@ func (ix *Index) Compare(ctx context.Context, q Query, by, split string) (*Matri
 	req := bleve.NewSearchRequestOptions(ix.outcomeBase(p, q, text)(""), 0, 0, false)
 	req.Score = "none"
 	req.AddFacet("pairs", bleve.NewFacetRequest(pairField(by, split), maxCells))
-	req.AddFacet("rows", bleve.NewFacetRequest(by, maxCells))
-	req.AddFacet("cols", bleve.NewFacetRequest(split, maxCells))
+	req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, allFacetValues))
 	res, err := ix.passages.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: compare: %w", err)
 	}
 	m := &Matrix{By: by, Split: split, Total: res.Total, Rows: []string{}, Cols: []string{}, Counts: [][]int{}, RowTotals: []int{}, ColTotals: []int{}}
-	rows := facetList(res.Facets["rows"], nil)
-	cols := facetList(res.Facets["cols"], nil)
+	terms := facetTerms(res)
+	rows := facetList(terms[by], nil)
+	cols := facetList(terms[split], nil)
 	rowAt, colAt := map[string]int{}, map[string]int{}
 	if by == FacetYear {
 		slices.SortFunc(rows, func(a, b FacetValue) int { return cmp.Compare(atoi(a.Value), atoi(b.Value)) })

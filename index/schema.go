@@ -10,11 +10,13 @@ import (
 // schemaVersion changes whenever the mapping or the documents built from a
 // mission change: an index written by another version is rebuilt on Open, and
 // every fingerprint changes so that reconciliation puts every mission again.
-const schemaVersion = "escale-index-3"
+const schemaVersion = "escale-index-5"
 
-// Facet and filter names, as the HTTP contract spells them. Each is a keyword
-// field holding the display value (for facet counts) beside a folded twin
-// (name + keySuffix) that filters match, so « quebec » selects « Québec ».
+// Facet and filter names, as the HTTP contract spells them. Each facet's
+// display values go to one keyword field with doc values, fFacets, as
+// "name\x1fvalue" (counting one field per hit costs a seventh of counting
+// seven), and its folded values to name + keySuffix, which filters match, so
+// « quebec » selects « Québec ».
 const (
 	FacetCity         = "city"
 	FacetCountry      = "country"
@@ -48,6 +50,7 @@ const (
 	fDate   = "date"   // YYYY-MM-DD (or YYYY), for sorting by date
 	fFP     = "fp"     // fingerprint of the indexed record
 	fMeta   = "meta"   // stored JSON shown with a hit
+	fFacets = "facets" // every facet's display values, "name\x1fvalue"
 	fLens   = "lens"   // stored JSON: the mission's field lengths (stats.go)
 	fPlace  = "place"  // folded city and country names, for the destination boost
 
@@ -129,9 +132,9 @@ func newMapping(fields map[string]*mapping.FieldMapping) (*mapping.IndexMappingI
 // facetFields adds, for each facet, the display field and its folded twin.
 func facetFields(fields map[string]*mapping.FieldMapping) {
 	for _, f := range Facets {
-		fields[f] = keywordField(true)
 		fields[f+keySuffix] = keywordField(false)
 	}
+	fields[fFacets] = keywordField(true)
 	fields[fYearN] = numericField(false)
 	fields[fDate] = keywordField(true)
 	fields[fPlace] = keywordField(false)

@@ -93,6 +93,9 @@ type YearCount struct {
 	Count int `json:"count"`
 }
 
+// allFacetValues bounds the distinct facet values one request counts.
+const allFacetValues = 1 << 20
+
 // facetSize is how many values each facet lists.
 var facetSize = map[string]int{
 	FacetCity: 50, FacetCountry: 50, FacetYear: 200, FacetTheme: 50,
@@ -214,6 +217,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	out.Years = years(out.Facets[FacetYear])
 
+	var counts []int
 	for _, h := range res.Hits {
 		var m missionMeta
 		if s, ok := h.Fields[fMeta].(string); ok {
@@ -230,9 +234,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			Destinations: nonNil(m.Destinations), StartDate: m.StartDate, EndDate: m.EndDate,
 			Year: m.Year, Themes: nonNil(m.Themes), DuplicateOf: m.DuplicateOf, Passages: []Passage{},
 		})
+		counts = append(counts, m.Passages)
 	}
 	if text != nil && len(out.Hits) > 0 {
-		if err := ix.highlight(ctx, p, st, out.Hits); err != nil {
+		if err := ix.highlight(ctx, p, st, out.Hits, counts); err != nil {
 			return nil, err
 		}
 	}
@@ -251,34 +256,54 @@ type side struct {
 // gets a side request built without it. skip names facets counted otherwise.
 func addFacets(main *bleve.SearchRequest, names []string, skip func(string) bool, p *plan, q Query, build func(skip string) query.Query) []side {
 	var sides []side
+	onMain := false
 	for _, f := range names {
 		selected := len(p.filters[f]) > 0 || f == FacetYear && (q.YearFrom != 0 || q.YearTo != 0)
 		switch {
 		case skip(f):
 		case !selected:
-			main.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+			onMain = true
 		default:
 			r := bleve.NewSearchRequestOptions(build(f), 0, 0, false)
 			r.Score = "none"
-			r.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+			fr := bleve.NewFacetRequest(fFacets, allFacetValues)
+			fr.SetPrefixFilter(f + pairSep)
+			r.AddFacet(fFacets, fr)
 			sides = append(sides, side{f, r})
 		}
+	}
+	if onMain {
+		main.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, allFacetValues))
 	}
 	return sides
 }
 
-// collectFacets gathers the facets of names from the main result and the sides.
-func collectFacets(names []string, main *bleve.SearchResult, sides []side, sideRes []*bleve.SearchResult, p *plan) map[string][]FacetValue {
-	got := search.FacetResults{}
-	for f, r := range main.Facets {
-		got[f] = r
+// facetTerms splits the counts of fFacets by facet name.
+func facetTerms(res *bleve.SearchResult) map[string][]*search.TermFacet {
+	out := map[string][]*search.TermFacet{}
+	fr := res.Facets[fFacets]
+	if fr == nil || fr.Terms == nil {
+		return out
 	}
+	for _, t := range fr.Terms.Terms() {
+		if f, v, ok := strings.Cut(t.Term, pairSep); ok {
+			out[f] = append(out[f], &search.TermFacet{Term: v, Count: t.Count})
+		}
+	}
+	return out
+}
+
+// collectFacets gathers the facets of names from the main result and the
+// sides, each cut to its facetSize.
+func collectFacets(names []string, main *bleve.SearchResult, sides []side, sideRes []*bleve.SearchResult, p *plan) map[string][]FacetValue {
+	got := facetTerms(main)
 	for i, s := range sides {
-		got[s.facet] = sideRes[i].Facets[s.facet]
+		got[s.facet] = facetTerms(sideRes[i])[s.facet]
 	}
 	out := map[string][]FacetValue{}
 	for _, f := range names {
-		out[f] = facetList(got[f], p.filters[f])
+		vs := facetList(got[f], p.filters[f])
+		out[f] = vs[:min(len(vs), facetSize[f])]
 	}
 	return out
 }
@@ -305,18 +330,15 @@ func searchAll(ctx context.Context, idx bleve.Index, reqs []*bleve.SearchRequest
 // facetList turns Bleve's term counts into facet values, merging values
 // that differ only by case or accents (« Quebec », « Québec »): the most
 // frequent spelling names them.
-func facetList(fr *search.FacetResult, selected []string) []FacetValue {
+func facetList(terms []*search.TermFacet, selected []string) []FacetValue {
 	out := []FacetValue{}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
 	type group struct {
 		value     string
 		best, sum int
 	}
 	groups := map[string]*group{}
 	var order []string
-	for _, t := range fr.Terms.Terms() {
+	for _, t := range terms {
 		k := Fold(t.Term)
 		g, ok := groups[k]
 		if !ok {
@@ -361,58 +383,74 @@ func years(vs []FacetValue) []YearCount {
 
 // highlight fills each hit's best passages, one passage search per hit (run
 // side by side), so that one long report cannot crowd out the others.
-func (ix *Index) highlight(ctx context.Context, p *plan, st *stats, hits []Hit) error {
+func (ix *Index) highlight(ctx context.Context, p *plan, st *stats, hits []Hit, counts []int) error {
 	text := rankedQuery(p, passageProfile, st.averages(passageProfile), false)
 	if text == nil {
 		return nil
 	}
+	// The hits' passages by id (a mission's are id/0 … id/n−1): two searches
+	// over them, whatever the index's size, rather than one per hit.
+	var ids []string
+	for i, h := range hits {
+		for j := range counts[i] {
+			ids = append(ids, passageID(h.MissionID, j))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	qs := []query.Query{filter(query.NewDocIDQuery(ids)), text}
 	// Within the hit, the passage filters that concern passages: the section kind.
-	var pf []query.Query
 	if vs := p.filters[FacetSection]; len(vs) > 0 {
 		var alts []query.Query
 		for _, v := range vs {
 			alts = append(alts, filterTerm(FacetSection+keySuffix, Fold(v)))
 		}
-		pf = append(pf, or(alts...))
+		qs = append(qs, or(alts...))
 	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-		sem  = make(chan struct{}, 4)
-	)
-	for i := range hits {
-		wg.Add(1)
-		go func(h *Hit) {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			qs := append([]query.Query{text, filterTerm(fMission, h.MissionID)}, pf...)
-			req := bleve.NewSearchRequestOptions(and(qs...), passagesPerHit, 0, false)
-			req.Fields = []string{fMeta}
-			req.Highlight = bleve.NewHighlightWithStyle("html")
-			req.Highlight.AddField(fText)
-			req.Highlight.AddField(fTitle)
-			res, err := ix.passages.SearchInContext(ctx, req)
-			if err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-				return
-			}
-			h.Passages = passagesOf(res)
-		}(&hits[i])
+	// First the scores alone, to keep each hit's best passages...
+	res, err := ix.passages.SearchInContext(ctx, bleve.NewSearchRequestOptions(and(qs...), len(ids), 0, false))
+	if err != nil {
+		return fmt.Errorf("index: highlight: %w", err)
 	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return fmt.Errorf("index: highlight: %w", errs[0])
+	per := map[string]int{}
+	var best []string
+	for _, h := range res.Hits {
+		m := h.ID[:max(0, strings.LastIndexByte(h.ID, '/'))]
+		if per[m] < passagesPerHit {
+			per[m]++
+			best = append(best, h.ID)
+		}
+	}
+	if len(best) == 0 {
+		return nil
+	}
+	// ...then only those, loaded and highlighted.
+	qs[0] = filter(query.NewDocIDQuery(best))
+	req := bleve.NewSearchRequestOptions(and(qs...), len(best), 0, false)
+	req.Fields = []string{fMeta}
+	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight.AddField(fText)
+	req.Highlight.AddField(fTitle)
+	if res, err = ix.passages.SearchInContext(ctx, req); err != nil {
+		return fmt.Errorf("index: highlight: %w", err)
+	}
+	at := map[string]int{}
+	for i, h := range hits {
+		at[h.MissionID] = i
+	}
+	for _, h := range res.Hits {
+		m := h.ID[:max(0, strings.LastIndexByte(h.ID, '/'))]
+		if i, ok := at[m]; ok {
+			hits[i].Passages = append(hits[i].Passages, passagesOf([]*search.DocumentMatch{h})...)
+		}
 	}
 	return nil
 }
 
-func passagesOf(res *bleve.SearchResult) []Passage {
+func passagesOf(dms []*search.DocumentMatch) []Passage {
 	out := []Passage{}
-	for _, h := range res.Hits {
+	for _, h := range dms {
 		var sp storedPassage
 		if s, ok := h.Fields[fMeta].(string); ok {
 			if json.Unmarshal([]byte(s), &sp) != nil {
