@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +105,38 @@ func TestServeDefaults(t *testing.T) {
 	}
 	if fsCfg.Extract.Limits != l || fsCfg.Workers != 2 || fsCfg.Queue != 16 {
 		t.Errorf("serve defaults = %+v, want the worker's limits, 2 workers, a queue of 16", fsCfg)
+	}
+}
+
+func TestReadToken(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "jeton")
+	os.WriteFile(file, []byte("  du-fichier \n"), 0o600)
+	empty := filepath.Join(dir, "vide")
+	os.WriteFile(empty, []byte("\n"), 0o600)
+	tests := []struct {
+		env, file, want string
+		fails           bool
+	}{
+		{"", "", "", false},
+		{"de-l-environnement", "", "de-l-environnement", false},
+		{"de-l-environnement", file, "de-l-environnement", false},
+		{"", file, "du-fichier", false},
+		{"", empty, "", true},
+		{"", filepath.Join(dir, "absent"), "", true},
+	}
+	for _, tt := range tests {
+		got, err := readToken(func(k string) string {
+			if k == "ESCALE_TOKEN" {
+				return tt.env
+			}
+			return ""
+		}, tt.file)
+		if got != tt.want || (err != nil) != tt.fails {
+			t.Errorf("readToken(ESCALE_TOKEN=%q, file %q) = %q, %v; want %q, error %v", tt.env, tt.file, got, err, tt.want, tt.fails)
+		}
+		if err != nil && strings.Contains(err.Error(), "du-fichier") {
+			t.Errorf("readToken error %q quotes a token", err)
+		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,8 +24,17 @@ import (
 func TestGracefulShutdown(t *testing.T) {
 	bin := buildEscale(t)
 	dir := t.TempDir()
+	// The token comes from a file this time (--token-file), not ESCALE_TOKEN.
 	const token = "jeton-arret"
-	srv := startServer(t, bin, dir, token)
+	tokenFile := filepath.Join(t.TempDir(), "jeton")
+	if err := os.WriteFile(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := startServer(t, bin, dir, "", "--token-file", tokenFile)
+	if status, b, _ := srv.upload("sans-jeton.txt", []byte("Titre\n")); status != http.StatusUnauthorized {
+		t.Errorf("upload without the token of --token-file = %d %s, want 401", status, b)
+	}
+	srv.token = token
 
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -94,7 +105,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("serve did not exit within a minute of SIGTERM and its last request")
 	}
 
-	again := startServer(t, bin, dir, token)
+	again := startServer(t, bin, dir, "", "--token-file", tokenFile)
 	if status, b := again.get(t, "/api/v1/missions/"+m.MissionID); status != http.StatusOK {
 		t.Errorf("mission acknowledged during shutdown: GET after restart = %d %s", status, b)
 	}

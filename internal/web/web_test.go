@@ -20,14 +20,19 @@ import (
 	"escale/internal/store"
 )
 
-// lineExtractor reads a text file whose first line is the title; "refuse:"
-// files are refused as damaged; "panic" files panic.
+// lineExtractor reads a text file whose first line is the title;
+// "refuse:CODE" files are refused with that code (damaged when unknown);
+// "panic" files panic.
 type lineExtractor struct{}
 
 func (lineExtractor) Extract(_ context.Context, data []byte, filename string) (*mission.Mission, error) {
 	s := string(data)
-	if strings.HasPrefix(s, "refuse:") {
-		return nil, mission.Refuse(mission.ErrDamaged, "test")
+	if code, ok := strings.CutPrefix(s, "refuse:"); ok {
+		r, known := mission.RefusalByCode(code)
+		if !known {
+			r = mission.ErrDamaged
+		}
+		return nil, mission.Refuse(r, "test")
 	}
 	if s == "panic" {
 		panic("extractor bug")
@@ -283,6 +288,13 @@ func TestUploadRefusals(t *testing.T) {
 		wantStatus int
 		wantCode   string
 	}{
+		{"long.pdf", []byte("refuse:timeout"), nil, 422, "timeout"},
+		{"huge.pdf", []byte("refuse:too_much_memory"), nil, 422, "too_much_memory"},
+		{"book.pdf", []byte("refuse:too_many_pages"), nil, 422, "too_many_pages"},
+		{"locked.pdf", []byte("refuse:encrypted"), nil, 422, "encrypted"},
+		{"scan.pdf", []byte("refuse:no_text"), nil, 422, "no_text"},
+		{"photo.png", []byte("refuse:unsupported"), nil, 415, "unsupported"},
+		{"damaged.pdf", []byte("refuse:damaged"), nil, 422, "damaged"},
 		{"damaged.pdf", []byte("refuse:"), nil, 422, "damaged"},
 		{"empty.pdf", []byte{}, nil, 422, "empty"},
 		{"big.pdf", bytes.Repeat([]byte("x"), 1001), nil, 413, "too_large"},
@@ -295,6 +307,9 @@ func TestUploadRefusals(t *testing.T) {
 		resp, b := ts.upload(t, "", tt.name, tt.data, tt.fields)
 		if resp.StatusCode != tt.wantStatus || errorCode(t, "POST "+tt.name, b) != tt.wantCode {
 			t.Errorf("POST %s = %d %s, want %d %s", tt.name, resp.StatusCode, b, tt.wantStatus, tt.wantCode)
+		}
+		if r, ok := mission.RefusalByCode(tt.wantCode); ok && !strings.Contains(string(b), r.Message) {
+			t.Errorf("POST %s = %s, want the refusal's French message %q", tt.name, b, r.Message)
 		}
 	}
 	resp, b := ts.send(t, "GET", "/api/v1/ingest-log?limit=3", "", "")
