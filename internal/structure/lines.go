@@ -46,6 +46,8 @@ var (
 )
 
 var (
+	// gluedNumberRE is a list number glued to its text's capital.
+	gluedNumberRE = regexp.MustCompile(`^(\d{1,2}[.)])\p{Lu}`)
 	// ruleRE is a line drawn with characters: an underline or a separator.
 	ruleRE = regexp.MustCompile(`^[=\-_*~#.·•+]{3,}$`)
 	// textPageNumberRE is a page number left in a text copied from a PDF.
@@ -149,6 +151,10 @@ func makeLine(l layout.Line, page int, pdf bool) (line, bool) {
 		ln.marker = strings.TrimSpace(m)
 	} else if rest, ok := strings.CutPrefix(text, "o "); ok && unicode.IsUpper(firstRune(rest)) {
 		ln.marker = "o" // the sub-bullet of word processors
+	} else if m := gluedNumberRE.FindStringSubmatch(text); m != nil {
+		// « 10.Échange »: a wide number left no room for the space.
+		ln.marker = m[1]
+		ln.text = m[1] + " " + text[len(m[1]):]
 	}
 	ln.lead = boldLead(l.Spans)
 	ln.italic = allItalic(l.Spans)

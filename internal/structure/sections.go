@@ -368,6 +368,9 @@ func titleLines(ps []para, s section) map[int]bool {
 		if ps[i].marker != "" || ps[i].table {
 			return nil
 		}
+		if _, _, ok := splitBoldLead(ps[i].body(), ps[i].lead); ok {
+			return nil // the paragraph names itself: the line above is a category
+		}
 		count[cur]++
 	}
 	if len(subs) < 2 {
