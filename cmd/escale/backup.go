@@ -80,7 +80,20 @@ func backupToFile(ctx context.Context, dir, dest string) (store.BackupInfo, erro
 	if err == nil {
 		err = os.Rename(f.Name(), dest)
 	}
+	if err == nil {
+		err = syncDir(filepath.Dir(dest))
+	}
 	return info, err
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // runRestore brings a backup back into an empty data directory, then

@@ -23,11 +23,6 @@ type queryLimits struct {
 	values int // values of one filter
 }
 
-// parseQuery reads a search from URL parameters with the default limits.
-func parseQuery(v url.Values) (index.Query, error) {
-	return parseQueryWithin(v, queryLimits{text: DefaultMaxQuery, values: DefaultMaxFilterValues})
-}
-
 // query reads the request's search with the server's limits.
 func (s *Server) query(c *gin.Context) (index.Query, error) {
 	return parseQueryWithin(c.Request.URL.Query(), queryLimits{text: s.cfg.MaxQuery, values: s.cfg.MaxFilterValues})
