@@ -118,8 +118,12 @@ func (s *server) upload(name string, data []byte) (int, []byte, error) {
 	return do(req)
 }
 
+// testClient gives up on a request after a few minutes: a server that hangs
+// fails the test with an error instead of stalling the suite.
+var testClient = &http.Client{Timeout: 3 * time.Minute}
+
 func do(req *http.Request) (int, []byte, error) {
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := testClient.Do(req)
 	if err != nil {
 		return 0, nil, err
 	}
