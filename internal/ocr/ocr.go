@@ -157,7 +157,13 @@ func (e *Engine) Document(ctx context.Context, data []byte, doc *layout.Document
 // reads better. It reports whether it did.
 func (e *Engine) page(ctx context.Context, rd *render.Doc, p *layout.Page) bool {
 	start := time.Now()
-	img, err := e.opts.Render.PageImage(ctx, rd, p.Number)
+	// A scan's own image is cheap to get. Rendering a page costs a second
+	// or more: it is worth it only when the page has no text at all or
+	// unreadable text, not for a cover page with a title on it.
+	img, err := rd.Embedded(p.Number)
+	if err != nil && textless(*p) {
+		img, err = e.opts.Render.PageImage(ctx, rd, p.Number)
+	}
 	if err != nil {
 		e.opts.Logger.Debug("ocr: no page image", "page", p.Number, "error", err)
 		return false
@@ -231,15 +237,28 @@ const minWords = 8
 
 // NeedsOCR reports whether a page's text layer is missing or unusable:
 // fewer than a few words, or mostly strings that are not words (a font
-// without a usable encoding).
+// without a usable encoding). Such a page is recognised from its scan
+// image when it has one; it is rendered for OCR only when it has no words
+// at all or unreadable ones.
 func NeedsOCR(p layout.Page) bool {
+	words, total := Words(pageText(p))
+	return words < minWords || words*2 < total
+}
+
+// textless reports whether a page has no word at all, or a text that is
+// mostly not words.
+func textless(p layout.Page) bool {
+	words, total := Words(pageText(p))
+	return words == 0 || words*2 < total
+}
+
+func pageText(p layout.Page) string {
 	var b strings.Builder
 	for _, l := range p.Lines {
 		b.WriteString(l.Text())
 		b.WriteByte(' ')
 	}
-	words, total := Words(b.String())
-	return words < minWords || words*2 < total
+	return b.String()
 }
 
 func usableWords(lines []layout.Line) int {

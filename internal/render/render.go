@@ -47,7 +47,7 @@ type Options struct {
 	DPI int
 	// Timeout bounds one pdftoppm run; 0 means 30 s.
 	Timeout time.Duration
-	// Memory bounds pdftoppm's address space; 0 means 1 GiB.
+	// Memory bounds pdftoppm's data segment; 0 means 512 MiB.
 	Memory int64
 	// CacheDir keeps thumbnails, one file per page and width; "" keeps none.
 	CacheDir string
@@ -72,7 +72,7 @@ func New(opts Options) *Renderer {
 		opts.Timeout = 30 * time.Second
 	}
 	if opts.Memory <= 0 {
-		opts.Memory = 1 << 30
+		opts.Memory = 512 << 20
 	}
 	if opts.Pdftoppm == "" {
 		opts.Pdftoppm = "pdftoppm"
