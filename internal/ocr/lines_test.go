@@ -114,19 +114,25 @@ func TestNeedsOCR(t *testing.T) {
 		return p
 	}
 	tests := []struct {
-		name string
-		page layout.Page
-		want bool
+		name         string
+		page         layout.Page
+		ocr, textles bool
 	}{
-		{"no text", page(), true},
-		{"a page number", page("Page 2 de 4"), true},
-		{"a stamp", page("REÇU LE 3 MARS"), true},
-		{"text", page("La délégation a rencontré les représentants du port de Hambourg et de la ville."), false},
-		{"garbage", page("#$% &'( )*+ ,-./ 0123 ÐÑ ÒÓ ÔÕ Ö× ØÙ ÚÛ ÜÝ Þß %$# !!! ### @@@ ^^^ ~~~ ||| {{{ }}} ;;; Þa ßb"), true},
+		{"no text", page(), true, true},
+		{"a page number", page("Page 2 de 4"), true, false},
+		{"a stamp", page("REÇU LE 3 MARS"), true, false},
+		{"a cover", page("Rapport de mission", "Lisbonne"), true, false},
+		{"text", page("La délégation a rencontré les représentants du port de Hambourg et de la ville."), false, false},
+		{"garbage", page("#$% &'( )*+ ,-./ 0123 ÐÑ ÒÓ ÔÕ Ö× ØÙ ÚÛ ÜÝ Þß %$# !!! ### @@@ ^^^ ~~~ ||| {{{ }}} ;;; Þa ßb"), true, true},
 	}
 	for _, tt := range tests {
-		if got := NeedsOCR(tt.page); got != tt.want {
-			t.Errorf("NeedsOCR(%s) = %v, want %v", tt.name, got, tt.want)
+		if got := NeedsOCR(tt.page); got != tt.ocr {
+			t.Errorf("NeedsOCR(%s) = %v, want %v", tt.name, got, tt.ocr)
+		}
+		// Only pages without words are worth rendering for OCR; the others
+		// are read from a scan image when they have one.
+		if got := textless(tt.page); got != tt.textles {
+			t.Errorf("textless(%s) = %v, want %v", tt.name, got, tt.textles)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package ocr
 import (
 	"context"
 	"errors"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"escale/internal/meta"
 	"escale/internal/mission"
 	"escale/internal/pdftext"
+	"escale/internal/render"
 	"escale/internal/score"
 	"escale/internal/taxonomy"
 )
@@ -78,6 +80,28 @@ func TestDocumentFake(t *testing.T) {
 	}
 	if n := countRuns(t, runs); n != 3 || textOf(doc) != before {
 		t.Errorf("Document(born-digital) ran tesseract (%d runs in all) or changed the text", n)
+	}
+
+	// A born-digital page with a few words, a cover, is not rendered for
+	// OCR; one with none is, when pdftoppm is there to render it.
+	doc.Pages = doc.Pages[:2]
+	doc.Pages[0].Lines = doc.Pages[0].Lines[:1]
+	doc.Pages[1].Lines = nil
+	noRenderer := New(Options{Tesseract: program, Render: render.New(render.Options{Pdftoppm: "-"})})
+	if err := noRenderer.Document(ctx, born, doc); err != nil {
+		t.Fatalf("Document(cover and empty page): %v", err)
+	}
+	if n := countRuns(t, runs); n != 3 {
+		t.Errorf("Document(cover and empty page, no renderer) ran tesseract %d more times, want none", n-3)
+	}
+	if _, err := exec.LookPath("pdftoppm"); err == nil {
+		if err := New(Options{Tesseract: program}).Document(ctx, born, doc); err != nil {
+			t.Fatalf("Document(cover and empty page): %v", err)
+		}
+		if n := countRuns(t, runs); n != 4 || doc.Pages[0].OCR || !doc.Pages[1].OCR {
+			t.Errorf("Document(cover and empty page) ran tesseract %d more times, OCR on the cover %v, on the empty page %v; want once, on the empty page",
+				n-3, doc.Pages[0].OCR, doc.Pages[1].OCR)
+		}
 	}
 }
 
