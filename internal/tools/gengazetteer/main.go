@@ -151,7 +151,7 @@ func run(citiesPath, portsPath, localeDir, isoJSON, iso2JSON, wordsPath string, 
 			continue
 		}
 		flags := ""
-		if words[strings.ToLower(r.name)] {
+		if commonWord(words, r.name) {
 			flags = "W"
 		}
 		fmt.Fprintf(&b, "region\t%s\t%s\t%s\t%s\n", r.code, clean(r.name), clean(strings.Join(r.aliases, "|")), flags)
@@ -216,7 +216,7 @@ func run(citiesPath, portsPath, localeDir, isoJSON, iso2JSON, wordsPath string, 
 		if hasFr {
 			flags += "F"
 		}
-		if words[strings.ToLower(name)] {
+		if commonWord(words, name) {
 			flags += "W"
 		}
 		if ports[c.ID] {
@@ -458,6 +458,22 @@ func readRegions(localeDir, iso2JSON string) ([]region, error) {
 	}
 	slices.SortFunc(out, func(a, b region) int { return strings.Compare(a.code, b.code) })
 	return out, nil
+}
+
+// commonWord reports whether a name is also a common French word, with or
+// without its article: « Tours », « Orange », « Le Port » (« le port de
+// Québec » is no town of La Réunion).
+func commonWord(words map[string]bool, name string) bool {
+	n := strings.ToLower(name)
+	if words[n] {
+		return true
+	}
+	for _, art := range []string{"le ", "la ", "les ", "l'", "l’"} {
+		if rest, ok := strings.CutPrefix(n, art); ok && words[rest] {
+			return true
+		}
+	}
+	return false
 }
 
 // regionNames spells out the names an ISO 3166-2 entry packs into one:

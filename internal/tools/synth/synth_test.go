@@ -217,6 +217,11 @@ func TestTemplatesFill(t *testing.T) {
 				if strings.ContainsAny(s, "{}") {
 					t.Errorf("sentence(%q, %s) = %q, want every slot filled", tmpl, th.id, s)
 				}
+				for _, bad := range []string{" de le ", " à le ", " de les ", " à les ", " de des ", " de un"} {
+					if strings.Contains(" "+s, bad) {
+						t.Errorf("sentence(%q, %s) = %q, want %q contracted", tmpl, th.id, s, bad)
+					}
+				}
 			}
 		}
 	}
