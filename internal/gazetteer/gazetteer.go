@@ -216,6 +216,13 @@ func Load(r io.Reader) (*Gazetteer, error) {
 		slices.SortStableFunc(es, func(a, b entry) int { return g.compare(a, b) })
 		g.cityBy[k] = es
 		addPrefixes(k)
+		// « la Nouvelle-Orléans »: Scan reads the name from its capital,
+		// after the lowercase article.
+		for art := range articles {
+			if rest, ok := strings.CutPrefix(k, art+" "); ok {
+				addPrefixes(rest)
+			}
+		}
 	}
 	for k := range g.countryBy {
 		addPrefixes(k)

@@ -128,6 +128,30 @@ func TestScan(t *testing.T) {
 	}
 }
 
+func TestScanArticles(t *testing.T) {
+	g := Default()
+	tests := []struct{ text, want string }{
+		{"Séjour à la Nouvelle-Orléans", "La Nouvelle-Orléans"},
+		{"Séjour à La Nouvelle-Orléans", "La Nouvelle-Orléans"},
+		{"le port du Havre", "Le Havre"},
+		{"la ville du Caire", "Le Caire"},
+		{"Visite au Cap", "Le Cap"},
+		// A lowercase common word is no name.
+		{"garder le cap", ""},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, m := range g.Scan(tt.text) {
+			if len(m.Cities) > 0 {
+				got = append(got, m.Cities[0].Name)
+			}
+		}
+		if strings.Join(got, "|") != tt.want {
+			t.Errorf("Scan(%q) cities = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	tests := []string{
 		"city\t1\tX\t\tZZ\t1\t0\t0\t\n",

@@ -106,11 +106,14 @@ func (g *Gazetteer) Scan(text string) []Mention {
 			}
 			kb.WriteString(t.key)
 			k := kb.String()
-			if n == 1 && i > 0 && (toks[i-1].key == "au" || toks[i-1].key == "du") {
-				// « au Havre », « du Caire »: the article of « Le Havre »
-				// is contracted into the preposition before it.
-				if _, ok := g.cityBy["le "+k]; ok && !g.known(k) {
-					bestN, bestKey = 1, "le "+k
+			if i > 0 {
+				// « au Havre », « du Caire », « à la Nouvelle-Orléans »: the
+				// article of « Le Havre » is written in lowercase, or
+				// contracted into the preposition before it.
+				if art, ok := articles[toks[i-1].key]; ok {
+					if _, ok := g.cityBy[art+" "+k]; ok && !g.known(k) {
+						bestN, bestKey = n, art+" "+k
+					}
 				}
 			}
 			if g.known(k) {
@@ -144,6 +147,13 @@ func (g *Gazetteer) Scan(text string) []Mention {
 		i += bestN
 	}
 	return out
+}
+
+// articles are the words that may stand for the article opening a city's
+// name (« Le Havre », « La Nouvelle-Orléans », « Les Sables-d'Olonne »).
+var articles = map[string]string{
+	"le": "le", "la": "la", "les": "les", "l": "l",
+	"au": "le", "du": "le", "aux": "les", "des": "les",
 }
 
 // known reports whether k is a city's, a country's or a region's name.

@@ -20,7 +20,9 @@ type Knowledge struct {
 	Gazetteer *gazetteer.Gazetteer
 	Taxonomy  *taxonomy.Taxonomy
 	// Home is the city the reports are written from (« Québec »), when an
-	// administrator sets it; empty to detect it in each report.
+	// administrator sets it: it is never a destination. Empty, or a name
+	// the gazetteer does not know, to detect it in each report (« la Ville
+	// de X », « départ de X », running headers).
 	Home string
 }
 

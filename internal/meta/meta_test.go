@@ -79,6 +79,47 @@ func TestDestinations(t *testing.T) {
 		{"a country without a city", report("r.pdf", "Mission au Japon",
 			"Du 2 au 4 mai 2022", "Contexte", "Une visite de plusieurs préfectures."), ", Japon"},
 		{"no place at all", report("r.pdf", "Rapport annuel", "Objectifs", "Faire le bilan."), ""},
+		{"a transit city is not a destination", report("r.pdf", "Mission à Lyon",
+			"Du 2 au 6 mai 2022, via Paris", "Programme", "Lundi : vol vers Francfort, correspondance à Francfort, arrivée à Lyon.", "Mardi : rencontres à Lyon."),
+			"Lyon, France"},
+		{"an airport city is passed through", report("r.txt", "Mission à Valparaíso (Chili)",
+			"Du 3 au 7 octobre 2011", "Programme", "Arrivée à l’aéroport de Santiago et transfert routier vers Valparaíso."),
+			"Valparaiso, Chili"},
+		{"a river named after a saint is no city", report("r.pdf", "Mission à Boston",
+			"Du 2 au 4 mai 2022", "Contexte", "Les navires qui remontent le Saint-Laurent font escale à Boston. Croisières du Saint-Laurent et la Voie maritime du Saint-Laurent ont présenté leur offre; le fleuve Saint-Laurent et le golfe du Saint-Laurent accueillent Saint-Laurent."),
+			"Boston, États-Unis"},
+		{"a river in the title is no city", report("r.pdf", "Promotion des croisières sur le Saint-Laurent",
+			"Seatrade Cruise Global, Miami (Floride), du 8 au 11 avril 2019", "Contexte", "Les Croisières du Saint-Laurent étaient présentes à Miami."),
+			"Miami, États-Unis"},
+		{"a province in the title is no city", report("r.pdf", "Mission économique au Québec",
+			"Montréal, du 2 au 4 mai 2022", "Contexte", "La délégation a visité Montréal et rencontré le gouvernement du Québec."),
+			"Montréal, Canada"},
+		{"a province is no city", report("r.pdf", "Mission à Montréal", "Du 2 au 4 mai 2022", "Contexte",
+			"La délégation lyonnaise a rencontré le gouvernement du Québec, le Bureau du Québec et des entreprises établies au Québec; le Québec compte huit millions d’habitants."),
+			"Montréal, Canada"},
+		{"an office abroad named by its city", report("r.pdf", "Mission à Lyon", "Du 2 au 4 mai 2022", "Contexte",
+			"La Délégation générale du Québec à Paris et le Consulat général de France à Québec ont appuyé la mission. La Délégation générale du Québec à Paris a organisé les rencontres."),
+			"Lyon, France"},
+		{"a word of the file name the text never names", report("nola-tricentenaire.md", "Mission à La Nouvelle-Orléans – Tricentenaire 2018",
+			"Objectifs", "Représenter la Ville aux célébrations du tricentenaire."), "La Nouvelle-Orléans, États-Unis"},
+		{"a file name that names another city", report("rapport-lyon-final.txt", "Mission à Gênes",
+			"Du 2 au 4 mai 2022", "Objectifs", "Visiter le port de Gênes."), "Gênes, Italie"},
+		{"a city named with a lowercase article", report("r.txt", "Mission à la Nouvelle-Orléans", "Du 2 au 4 mai 2022",
+			"Objectifs", "Rencontrer la mairesse de la Nouvelle-Orléans."), "La Nouvelle-Orléans, États-Unis"},
+		{"a state settles the country", report("r.pdf", "Mission à Cambridge (Massachusetts)",
+			"Du 2 au 4 mai 2022", "Contexte", "Cambridge accueille le MIT. À Cambridge, la délégation a visité deux laboratoires."),
+			"Cambridge, États-Unis"},
+		{"a province settles the country", report("r.pdf", "Mission à London (Ontario)",
+			"Du 2 au 4 mai 2022", "Contexte", "La Ville de London a présenté son plan. London compte 400 000 habitants."),
+			"London, Canada"},
+		{"a department settles the country", report("r.pdf", "Mission à Valence (Drôme)",
+			"Du 2 au 4 mai 2022", "Contexte", "Valence accueille un festival."), "Valence, France"},
+		{"a city named twice in two ways is listed once", report("r.txt", "Rapport de mission – Halifax 2005",
+			"Lieu : Halifax (Nouvelle-Écosse)", "Contexte", "Halifax, escale majeure, accueille les croisiéristes. À Halifax, la délégation a rencontré Destination Halifax."),
+			"Halifax, Canada"},
+		{"the port of the city is no town called Le Port", report("r.txt", "Mission à Anvers",
+			"Du 2 au 4 mai 2022", "Contexte", "Le Port d’Anvers et le Port de Québec ont signé une entente; le Port a présenté ses terminaux et le Port a reçu la délégation."),
+			"Anvers, Belgique"},
 	}
 	k := DefaultKnowledge()
 	for _, tt := range tests {
@@ -90,10 +131,23 @@ func TestDestinations(t *testing.T) {
 }
 
 func TestHomeSetting(t *testing.T) {
-	m := report("r.pdf", "Mission à Lyon et à Paris", "Du 2 au 4 mai 2022", "Contexte", "La Ville de Lyon a reçu la délégation de Paris.")
-	Fill(m, Source{}, Knowledge{Home: "Paris"})
-	if got := places(m); got != "Lyon, France" {
-		t.Errorf("Fill with Home Paris: Destinations = %q, want %q", got, "Lyon, France")
+	tests := []struct {
+		home string
+		m    *mission.Mission
+		want string
+	}{
+		{"Paris", report("r.pdf", "Mission à Lyon et à Paris", "Du 2 au 4 mai 2022", "Contexte", "La Ville de Lyon a reçu la délégation de Paris."), "Lyon, France"},
+		// The title names the city that sends the mission.
+		{"Lyon", report("r.pdf", "Mission de la Ville de Lyon au Québec", "Montréal, du 2 au 4 mai 2022", "Contexte", "La délégation a visité Montréal."), "Montréal, Canada"},
+		// Written without its accent, or not in the gazetteer: detected per report.
+		{"Montreal", report("r.pdf", "Mission à Séoul", "Du 2 au 4 mai 2022", "Contexte", "La Ville de Montréal a présenté le Sommet de Montréal à Séoul."), "Séoul, Corée du Sud"},
+		{"Villebrune-sur-Mer", report("r.pdf", "Mission à Séoul", "Du 2 au 4 mai 2022", "Contexte", "Séoul a reçu la délégation."), "Séoul, Corée du Sud"},
+	}
+	for _, tt := range tests {
+		Fill(tt.m, Source{}, Knowledge{Home: tt.home})
+		if got := places(tt.m); got != tt.want {
+			t.Errorf("Fill(%q) with Home %q: Destinations = %q, want %q", str(tt.m.Title), tt.home, got, tt.want)
+		}
 	}
 }
 

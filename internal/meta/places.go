@@ -51,7 +51,15 @@ var (
 	regionOf = regexp.MustCompile(`\b(etat|province|region|comte|canton|departement|district|territoire|ile|iles|prefecture|land|oblast)( \w+)? (de|du|d'|des) ?$`)
 	// nameOf precedes a person's name used in an organisation's
 	// (« Université Laval », « rue Saint-Jean »).
-	nameOf = regexp.MustCompile(`\b(universite|college|ecole|institut|rue|avenue|boulevard|place|pont|station|gare|parc|musee|fondation|prix|salle|centre|pavillon|stade|hotel|chateau|lac|fleuve|riviere|mont|cap|baie) $`)
+	nameOf = regexp.MustCompile(`\b(universite|college|lycee|ecole|institut|rue|avenue|boulevard|chemin|route|autoroute|place|pont|station|gare|terminal|quai|parc|musee|fondation|prix|salle|centre|pavillon|stade|hotel|hopital|chateau|eglise|cathedrale|basilique|chapelle|paroisse|quartier|secteur|arrondissement|marche|lac|fleuve|riviere|canal|golfe|estuaire|detroit|vallee|mont|cap|baie) $`)
+	// articleBefore precedes a river, a region or a country, never a city
+	// whose name holds no article: « le Saint-Laurent », « du Québec », « au
+	// Japon », « en Californie » (« au Havre » is « Le Havre »).
+	articleBefore = regexp.MustCompile(`(^|[^\pL])(le|la|les|l'|au|aux|du|des|en) ?$`)
+	// transitBefore precedes a city the delegation only passed through
+	// (« via Paris », « correspondance à Francfort », « l'aéroport de
+	// Santiago »).
+	transitBefore = regexp.MustCompile(`(^|[^\pL])(via|transit|transite|en transit (a|au|par)|transit (a|au|par)|correspondances? (a|au|vers|pour|de|d')|escale technique (a|au)|aeroports?( international)? (de|d'))\s?$`)
 	// homeBefore precedes the home city (« Ville de Québec », « départ de
 	// Québec »).
 	homeBefore = regexp.MustCompile(`(ville de|ville d'|depart de|retour a|de retour a|retour vers|mairie de|maire de|conseil municipal de|region de) ?$`)
@@ -96,6 +104,9 @@ func usable(s string, m gazetteer.Mention) bool {
 		return false
 	}
 	c := m.Cities[0]
+	if articleBefore.MatchString(b) && !hasArticle(c.Name) {
+		return false
+	}
 	// A name that is also a common French word (« Tours ») counts only for
 	// notable places, and an alias (« Lisboa ») only for them too.
 	if (c.CommonWord || m.Alias) && !c.Notable {
@@ -104,21 +115,33 @@ func usable(s string, m gazetteer.Mention) bool {
 	return true
 }
 
-// qualified returns the candidate city a mention means, using a country
-// written right after it (« Valence (Espagne) », « Boston, États-Unis »),
-// and whether that country confirmed it.
+// hasArticle reports whether a city's name opens on an article (« Le
+// Havre », « La Nouvelle-Orléans », « L'Aquila »).
+func hasArticle(name string) bool {
+	f := gazetteer.Fold(name)
+	for _, a := range []string{"le ", "la ", "les ", "l "} {
+		if strings.HasPrefix(f, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// transit reports whether a mention names a city the delegation passed
+// through.
+func transit(s string, m gazetteer.Mention) bool {
+	return transitBefore.MatchString(before(s, m.Start, 40))
+}
+
+// qualified returns the candidate city a mention means, using a country or
+// a region written right after it (« Valence (Espagne) », « Boston,
+// États-Unis », « Londres (Ontario) »), and whether that qualifier confirmed
+// it.
 func qualified(g *gazetteer.Gazetteer, s string, m gazetteer.Mention, countries map[string]float64) (gazetteer.City, bool) {
-	rest := after(s, m.End, 80)
-	t := strings.TrimLeft(rest, " \u00a0")
-	if strings.HasPrefix(t, "(") || strings.HasPrefix(t, ",") {
-		for _, cm := range g.Scan(t[1:min(len(t), 70)]) {
-			if cm.Country == nil {
-				continue
-			}
-			for _, c := range m.Cities {
-				if c.CountryCode == cm.Country.Code {
-					return c, true
-				}
+	for _, code := range qualifierCountries(g, s, m) {
+		for _, c := range m.Cities {
+			if c.CountryCode == code {
+				return c, true
 			}
 		}
 	}
@@ -131,6 +154,38 @@ func qualified(g *gazetteer.Gazetteer, s string, m gazetteer.Mention, countries 
 		}
 	}
 	return best, false
+}
+
+// qualifierCountries returns the countries that the words right after a
+// mention name: everything in the parentheses that follow it, or the first
+// name after a comma (« Portland (Maine) », « Halifax, Nouvelle-Écosse »).
+func qualifierCountries(g *gazetteer.Gazetteer, s string, m gazetteer.Mention) []string {
+	t := strings.TrimLeft(after(s, m.End, 80), " \u00a0")
+	var scope string
+	switch {
+	case strings.HasPrefix(t, "("):
+		scope = t[1:]
+		if i := strings.IndexByte(scope, ')'); i >= 0 {
+			scope = scope[:i]
+		}
+	case strings.HasPrefix(t, ","):
+		scope = t[1:]
+	default:
+		return nil
+	}
+	var out []string
+	for i, cm := range g.Scan(scope) {
+		if t[0] == ',' && (i > 0 || strings.TrimSpace(scope[:cm.Start]) != "") {
+			break
+		}
+		if cm.Country != nil {
+			out = append(out, cm.Country.Code)
+		}
+		for _, r := range cm.Regions {
+			out = append(out, r.CountryCode)
+		}
+	}
+	return out
 }
 
 // qualifiers returns the mentions that sit in the parentheses right after
@@ -185,15 +240,17 @@ func partOfName(s string, m gazetteer.Mention) bool {
 }
 
 // homeCity finds the city the report is written from: the one set in
-// Knowledge, else the city the report speaks from (« la Ville de X »,
-// « départ de X », running headers), which is rarely the title's.
+// Knowledge when the gazetteer knows it, else the city the report speaks
+// from (« la Ville de X », « départ de X », running headers), which is
+// rarely the title's.
 func homeCity(d *doc, k Knowledge) *gazetteer.City {
 	g := k.Gazetteer
 	if k.Home != "" {
 		if c, ok := g.City(k.Home); ok {
 			return &c
 		}
-		return nil
+		// A name the gazetteer does not know (the command line refuses it):
+		// detect the home city as if none were set.
 	}
 	score := map[int]float64{}
 	cities := map[int]gazetteer.City{}
@@ -236,20 +293,50 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 	return &c
 }
 
-// destinations finds where the delegation went, best first.
+// destinations finds where the delegation went, in the report's order.
 func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []mission.Destination {
+	list := rankPlaces(d, g, home)
+	var chosen []*place
+	for _, p := range list {
+		if p.score < minScore || p.score < minShare*list[0].score || len(chosen) == maxPlaces {
+			break
+		}
+		chosen = append(chosen, p)
+	}
+	// Keep the report's order among the chosen (« Anvers et Rotterdam »).
+	slices.SortStableFunc(chosen, func(a, b *place) int { return cmp.Compare(a.first, b.first) })
+	var out []mission.Destination
+	for _, p := range chosen {
+		out = append(out, mission.Destination{City: p.city.Name, Country: p.city.Country})
+	}
+	if len(out) == 0 {
+		if c, ok := titleCountry(d, g); ok {
+			out = append(out, mission.Destination{Country: c.Name})
+		}
+	}
+	return out
+}
+
+// rankPlaces weighs the evidence that the delegation went to each city the
+// report names, best first: one place per name (two cities called Halifax
+// are one mention read two ways), never the home city.
+func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 	countries := countriesNamed(d, g)
-	places := map[int]*place{}
+	places := map[string]*place{} // by folded name
 	order := 0
 	add := func(s string, m gazetteer.Mention, w float64, strong bool) {
 		c, confirmed := qualified(g, s, m, countries)
 		if confirmed {
 			w += wCountry
 		}
-		p := places[c.ID]
+		k := gazetteer.Fold(c.Name)
+		p := places[k]
 		if p == nil {
 			p = &place{city: c, first: 1 << 30}
-			places[c.ID] = p
+			places[k] = p
+		}
+		if confirmed && p.city.ID != c.ID {
+			p.city = c // a qualified mention settles which city the name means
 		}
 		p.score += w
 		if strong && p.first > order {
@@ -257,16 +344,19 @@ func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []missio
 		}
 		order++
 	}
-	scan := func(s string, w float64, strong bool) {
+	candidate := func(s string, m gazetteer.Mention, inside bool) bool {
+		return usable(s, m) && !inside && !transit(s, m) && !representedAt.MatchString(before(s, m.Start, 70))
+	}
+	scan := func(s string, w float64) {
 		ms := g.Scan(s)
 		inside := qualifiers(s, ms)
 		for i, m := range ms {
-			if usable(s, m) && !inside[i] && !representedAt.MatchString(before(s, m.Start, 70)) {
-				add(s, m, w, strong)
+			if candidate(s, m, inside[i]) {
+				add(s, m, w, true)
 			}
 		}
 	}
-	scan(d.title, wTitle, true)
+	scan(d.title, wTitle)
 	for i, l := range d.lines[:d.head] {
 		if i == 0 && l.text == d.title {
 			continue
@@ -277,44 +367,48 @@ func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []missio
 				w = wHeadDate
 			}
 		}
-		scan(l.text, w, true)
+		scan(l.text, w)
 	}
 	for _, l := range d.lines {
 		if placeLine.MatchString(fold(l.text)) {
-			scan(l.text, wPlace, true)
+			scan(l.text, wPlace)
 		}
 	}
-	scan(titleCase(d.fileKey), wFile, true)
-	mentionCount := map[int]int{}
+	mentionCount := map[string]int{}
 	ms := g.Scan(d.text)
 	inside := qualifiers(d.text, ms)
 	for i, m := range ms {
-		if !usable(d.text, m) || inside[i] {
-			continue
-		}
-		b := before(d.text, m.Start, 70)
-		if representedAt.MatchString(b) {
-			continue
-		}
-		if partOfName(d.text, m) {
+		if !candidate(d.text, m, inside[i]) || partOfName(d.text, m) {
 			continue
 		}
 		c, _ := qualified(g, d.text, m, countries)
+		k := gazetteer.Fold(c.Name)
 		w := 0.0
-		if mentionCount[c.ID] < maxMentions {
+		if mentionCount[k] < maxMentions {
 			w = wMention
-			mentionCount[c.ID]++
+			mentionCount[k]++
 		}
-		if tripBefore.MatchString(b) {
+		if tripBefore.MatchString(before(d.text, m.Start, 70)) {
 			w += wTrip
 		}
 		if w > 0 {
 			add(d.text, m, w, false)
 		}
 	}
+	// A word of the file name is weak evidence: it counts for a city the
+	// report names too (« nola-tricentenaire.md » names no city Nola).
+	fileKey := titleCase(d.fileKey)
+	for _, m := range g.Scan(fileKey) {
+		if !usable(fileKey, m) {
+			continue
+		}
+		if p := places[gazetteer.Fold(m.Cities[0].Name)]; p != nil && p.score > 0 {
+			add(fileKey, m, wFile, true)
+		}
+	}
 	var list []*place
-	for _, p := range places {
-		if home != nil && p.city.ID == home.ID {
+	for k, p := range places {
+		if home != nil && (p.city.ID == home.ID || k == gazetteer.Fold(home.Name)) {
 			continue
 		}
 		list = append(list, p)
@@ -323,34 +417,12 @@ func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []missio
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.first, b.first)
+		if c := cmp.Compare(a.first, b.first); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.city.Name, b.city.Name)
 	})
-	var out []mission.Destination
-	for _, p := range list {
-		if p.score < minScore || p.score < minShare*list[0].score || len(out) == maxPlaces {
-			break
-		}
-		out = append(out, mission.Destination{City: p.city.Name, Country: p.city.Country})
-	}
-	// Keep the report's order among the chosen (« Anvers et Rotterdam »).
-	slices.SortStableFunc(out, func(a, b mission.Destination) int {
-		return cmp.Compare(firstOf(list, a.City), firstOf(list, b.City))
-	})
-	if len(out) == 0 {
-		if c, ok := titleCountry(d, g); ok {
-			out = append(out, mission.Destination{Country: c.Name})
-		}
-	}
-	return out
-}
-
-func firstOf(list []*place, name string) int {
-	for _, p := range list {
-		if p.city.Name == name {
-			return p.first
-		}
-	}
-	return 1 << 30
+	return list
 }
 
 // countriesNamed weighs the countries the report names, to settle which of
@@ -365,6 +437,14 @@ func countriesNamed(d *doc, g *gazetteer.Gazetteer) map[string]float64 {
 	for _, m := range g.Scan(d.text) {
 		if m.Country != nil {
 			out[m.Country.Code]++
+		}
+		if len(m.Cities) == 0 {
+			// A region names its country (« en Californie »).
+			for _, r := range m.Regions {
+				if !r.CommonWord {
+					out[r.CountryCode]++
+				}
+			}
 		}
 	}
 	return out
