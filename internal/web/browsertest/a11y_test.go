@@ -112,3 +112,24 @@ func TestSearchByKeyboard(t *testing.T) {
 		t.Errorf("after ticking a year: query %q, want port kept", q)
 	}
 }
+
+// TestNoResultsOffersWayOut: a search that finds nothing offers to drop the
+// filter that empties it, and that link finds missions again.
+func TestNoResultsOffersWayOut(t *testing.T) {
+	ctx := tab(t)
+	do(t, ctx,
+		chromedp.Navigate(h.url+"/?q=port&year=1901"),
+		chromedp.WaitVisible(chromedp.CSS(`#no-results .drops a`)),
+	)
+	screenshot(t, ctx, "empty")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#no-results .drops a`)),
+		chromedp.WaitVisible(chromedp.CSS(`#hits`)),
+	)
+	if got := attr(t, ctx, `#q`, "value"); got != "port" {
+		t.Errorf("after dropping the year: query %q, want port kept", got)
+	}
+	if n := attr(t, ctx, `#total`, "data-total"); n == "0" {
+		t.Errorf("after dropping the year: still no result")
+	}
+}
