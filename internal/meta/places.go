@@ -272,9 +272,13 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 	for _, h := range d.src.Headers {
 		add(h, 3)
 	}
-	// The title and the file name name the destination, rarely the home.
+	// The title and the file name name the destination, rarely the home,
+	// unless as the sender (« Mission de la Ville de Sherbrooke à Lyon »).
 	for _, s := range []string{d.title, titleCase(d.fileKey)} {
 		for _, m := range g.Scan(s) {
+			if homeBefore.MatchString(before(s, m.Start, 30)) {
+				continue
+			}
 			for _, c := range m.Cities {
 				score[c.ID] -= 15
 			}
