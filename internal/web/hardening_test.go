@@ -81,6 +81,12 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		{"DELETE", "/api/v1/missions/" + m.MissionID, "", 401},
 		{"PUT", "/api/v1/documents", "", 405},
 		{"GET", "/nulle/part", "", 404},
+		// The pages and their assets get the same headers.
+		{"GET", "/", "", 200},
+		{"GET", "/missions/" + m.MissionID, "", 200},
+		{"GET", "/televerser", "", 200},
+		{"GET", "/connexion", "", 200},
+		{"GET", "/static/style.css", "", 200},
 	}
 	for _, c := range calls {
 		resp, _ := ts.send(t, c.method, c.path, c.token, "")
