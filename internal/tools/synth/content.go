@@ -441,8 +441,9 @@ var commonRoles = []string{
 	"le membre du comité exécutif responsable des relations internationales", "une attachée de presse du cabinet du maire",
 }
 
-// Category sets for outcomes; {home} is the home city. A nil set means
-// categories named after the outcomes' themes.
+// Category sets for outcomes; {home} is the home city. The « Retombées … »
+// set is assigned by theme (benefitKind); a nil set means categories named
+// after the outcomes' themes.
 var categorySets = [][]string{
 	{"{home} RAYONNE", "{home} APPREND", "{home} ATTIRE"},
 	{"Retombées économiques", "Retombées institutionnelles", "Retombées culturelles", "Retombées techniques"},

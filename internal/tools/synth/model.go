@@ -56,7 +56,6 @@ func (b block) line() string {
 // doc is a report before it is written in a format.
 type doc struct {
 	blocks    []block
-	header    string    // running header (PDF), "" for none
 	created   time.Time // the file's creation date (PDF)
 	infoTitle string
 }
@@ -64,13 +63,11 @@ type doc struct {
 // missionPlan is everything a report is about, drawn before it is written.
 type missionPlan struct {
 	home       string
-	homeCC     string
 	currency   string
 	dests      []place
 	start, end time.Time
 	themes     []int // indexes into themes
-	orgs       []org // resolved organisations met
-	size       int   // 1 to 6, how long the report is
+	size       int   // how much the report says, from 1; about twice its pages
 }
 
 // text returns the truth's text: one line per block, in reading order.

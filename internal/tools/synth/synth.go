@@ -115,7 +115,7 @@ var francophone = map[string]bool{"FR": true, "BE": true, "CH": true, "LU": true
 
 // plan draws what mission report n is about.
 func (g *Generator) plan(r *rng) *missionPlan {
-	p := &missionPlan{home: g.home.Name, homeCC: g.home.CountryCode, currency: g.currency}
+	p := &missionPlan{home: g.home.Name, currency: g.currency}
 	// Years 1995 to 2026, more reports in recent years.
 	ws := make([]float64, 32)
 	for i := range ws {
