@@ -327,8 +327,13 @@ func (b *builder) compose(n int) {
 		if b.d.created.Year() != y {
 			b.d.created = time.Date(y, 12, 31, 17, 0, 0, 0, time.UTC)
 		}
-		if t.Title != nil && r.chance(0.5) {
+		switch {
+		case t.Title != nil && r.chance(0.5):
 			b.d.infoTitle = *t.Title
+		case r.chance(0.2):
+			// What Word writes when nobody fills the title in: not the
+			// report's title, which the truth keeps as written in it.
+			b.d.infoTitle = "Microsoft Word - " + strings.TrimSuffix(name, ".pdf") + ".docx"
 		}
 		b.producer = pick(r, producers)
 	}
