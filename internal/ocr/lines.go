@@ -166,9 +166,9 @@ func noise(s string) bool {
 
 func round1(v float64) float64 { return float64(int(v*10+0.5)) / 10 }
 
-// Words counts the words of a text that read as words: a letter at least,
+// countWords counts the words of a text that read as words: a letter at least,
 // and mostly letters. It measures how usable a text is.
-func Words(s string) (words, total int) {
+func countWords(s string) (words, total int) {
 	for f := range strings.FieldsSeq(s) {
 		total++
 		letters, other := 0, 0

@@ -98,9 +98,9 @@ func TestWords(t *testing.T) {
 		{"", 0, 0},
 	}
 	for _, tt := range tests {
-		w, n := Words(tt.in)
+		w, n := countWords(tt.in)
 		if w != tt.words || n != tt.total {
-			t.Errorf("Words(%q) = %d, %d; want %d, %d", tt.in, w, n, tt.words, tt.total)
+			t.Errorf("countWords(%q) = %d, %d; want %d, %d", tt.in, w, n, tt.words, tt.total)
 		}
 	}
 }

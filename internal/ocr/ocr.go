@@ -15,7 +15,6 @@ package ocr
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -241,14 +240,14 @@ const minWords = 8
 // image when it has one; it is rendered for OCR only when it has no words
 // at all or unreadable ones.
 func NeedsOCR(p layout.Page) bool {
-	words, total := Words(pageText(p))
+	words, total := countWords(pageText(p))
 	return words < minWords || words*2 < total
 }
 
 // textless reports whether a page has no word at all, or a text that is
 // mostly not words.
 func textless(p layout.Page) bool {
-	words, total := Words(pageText(p))
+	words, total := countWords(pageText(p))
 	return words == 0 || words*2 < total
 }
 
@@ -264,11 +263,8 @@ func pageText(p layout.Page) string {
 func usableWords(lines []layout.Line) int {
 	n := 0
 	for _, l := range lines {
-		w, _ := Words(l.Text())
+		w, _ := countWords(l.Text())
 		n += w
 	}
 	return n
 }
-
-// IsUnavailable tells an error that says OCR cannot run here.
-func IsUnavailable(err error) bool { return errors.Is(err, ErrUnavailable) }
