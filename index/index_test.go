@@ -221,3 +221,33 @@ func TestBadQueries(t *testing.T) {
 		t.Errorf("Compare(by organization) = %v, want ErrBadQuery", err)
 	}
 }
+
+// TestConcurrent searches while missions are put and deleted (run with -race).
+func TestConcurrent(t *testing.T) {
+	ix, ms := openSample(t)
+	ctx := context.Background()
+	done := make(chan error)
+	go func() {
+		var err error
+		for i := 0; i < 20 && err == nil; i++ {
+			m := ms[i%len(ms)]
+			if i%3 == 2 {
+				err = ix.Delete(m.MissionID)
+			} else {
+				err = ix.Put(m)
+			}
+		}
+		done <- err
+	}()
+	for i := 0; i < 40; i++ {
+		if _, err := ix.Search(ctx, Query{Text: "économie inondations visite", Filters: map[string][]string{"country": {"France"}}}); err != nil {
+			t.Fatalf("Search during writes: %v", err)
+		}
+		if _, err := ix.Outcomes(ctx, Query{Text: "économie"}); err != nil {
+			t.Fatalf("Outcomes during writes: %v", err)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("writes: %v", err)
+	}
+}

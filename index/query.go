@@ -43,6 +43,7 @@ type plan struct {
 	prefix  []clause // word* (advanced)
 	fields  []clause // field:value on a text field (advanced)
 	places  []string // folded place names the query may name
+	years   []string // years the query names
 	filters map[string][]string
 
 	analyzed map[string][]word   // phrases' and field values' words
@@ -140,6 +141,11 @@ func (ix *Index) newPlan(q Query) (*plan, error) {
 		p.analyzed[c.Text] = ix.analyze(c.Text)
 	}
 	p.places = ix.placeNames(q.Text)
+	for _, w := range p.words {
+		if isYear(w.exact) && !slices.Contains(p.years, w.exact) {
+			p.years = append(p.years, w.exact)
+		}
+	}
 	var exact []string
 	for _, ws := range append([][]word{p.words, p.must}, slices.Collect(maps.Values(p.analyzed))...) {
 		for _, w := range ws {
@@ -357,7 +363,7 @@ func rankedQuery(p *plan, prof *profile, avg [nRoles]float64, places bool) query
 	if len(words) > 0 {
 		rq := &rankQuery{words: words, prof: prof, avg: avg}
 		if places {
-			rq.places = p.places
+			rq.places, rq.years = p.places, p.years
 		}
 		qs = append(qs, rq)
 	}

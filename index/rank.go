@@ -32,7 +32,8 @@ import (
 //     squared, and by a bonus when every word is there: documents with all
 //     the words first, then those with most of them;
 //   - query words found side by side (as typed, stop words aside) add to it;
-//   - a query naming a city or country a mission went to multiplies its score.
+//   - a query naming a city or country a mission went to, or its year,
+//     multiplies its score.
 //
 // Filters, facets, sorting and paging stay Bleve's: rankQuery is one more
 // query in a conjunction.
@@ -59,6 +60,7 @@ const (
 
 	wCity    = 1.0 // final × (1+wCity) when the query names a destination city
 	wCountry = 0.5 // or a destination country
+	wYear    = 0.5 // final × (1+wYear) when the query names the mission's year
 
 	maxFuzzyTerms = 8 // expansions kept per word, most frequent first
 )
@@ -75,6 +77,7 @@ const (
 	roleFuzzy
 	roleCity
 	roleCountry
+	roleYear
 	nRoles
 )
 
@@ -89,7 +92,7 @@ type profile struct {
 }
 
 var missionProfile = &profile{
-	field:  [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fRoot, fExact, FacetCity + keySuffix, FacetCountry + keySuffix},
+	field:  [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fRoot, fExact, FacetCity + keySuffix, FacetCountry + keySuffix, FacetYear + keySuffix},
 	b:      [nRoles]float64{roleBody: 0.75, roleLead: 0.75, roleTitle: 0.3, roleHeads: 0.3, roleNames: 0.3, roleRoot: 0.75, roleFuzzy: 0.75},
 	avgKey: [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fBody, fExact},
 }
@@ -116,6 +119,7 @@ type rankWord struct {
 type rankQuery struct {
 	words  []rankWord
 	places []string // folded names, looked up among destination cities and countries
+	years  []string // years the query names
 	prof   *profile
 	avg    [nRoles]float64 // average field lengths
 }
@@ -195,6 +199,11 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 			}
 		}
 	}
+	for _, y := range q.years {
+		if _, err := add(y, roleYear, -1); err != nil {
+			return nil, err
+		}
+	}
 	s.tf = make([][nRoles]float64, len(q.words))
 	s.pos = make([][]uint64, len(q.words))
 	for _, p := range s.postings {
@@ -226,6 +235,7 @@ type rankSearcher struct {
 	pos  [][]uint64        // word -> positions in the content
 	city bool
 	ctry bool
+	year bool
 }
 
 type postingHeap []*posting
@@ -258,7 +268,7 @@ func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 		s.tf[i] = [nRoles]float64{}
 		s.pos[i] = s.pos[i][:0]
 	}
-	s.city, s.ctry = false, false
+	s.city, s.ctry, s.year = false, false, false
 	dm := ctx.DocumentMatchPool.Get()
 	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, s.heap[0].cur.ID)
 	for len(s.heap) > 0 && s.heap[0].cur.ID.Equals(dm.IndexInternalID) {
@@ -287,6 +297,9 @@ func (s *rankSearcher) take(p *posting, dm *search.DocumentMatch) {
 		return
 	case roleCountry:
 		s.ctry = true
+		return
+	case roleYear:
+		s.year = true
 		return
 	}
 	prof := s.q.prof
@@ -368,10 +381,13 @@ func (s *rankSearcher) score(dm *search.DocumentMatch) float64 {
 	case s.ctry:
 		score *= 1 + wCountry
 	}
+	if s.year {
+		score *= 1 + wYear
+	}
 	if s.explain {
 		expl = append(expl, &search.Explanation{Value: prox, Message: "proximity"})
 		dm.Expl = &search.Explanation{Value: score, Message: fmt.Sprintf(
-			"rank: (words + proximity) × coverage^%.0f (%.2f), all=%v city=%v country=%v", coverPower, cov, all, s.city, s.ctry), Children: expl}
+			"rank: (words + proximity) × coverage^%.0f (%.2f), all=%v city=%v country=%v year=%v", coverPower, cov, all, s.city, s.ctry, s.year), Children: expl}
 	}
 	return score
 }
