@@ -29,6 +29,7 @@ type extractConfig struct {
 	Gazetteer string // cities file; "" for the embedded gazetteer
 	Tesseract string // OCR program; "" for tesseract in PATH, "-" for no OCR
 	OCRCache  string // directory of cached OCR output; "" for none
+	HomeCity  string // city the reports are written from; "" to detect it in each report
 }
 
 // extractFlags are the flags behind an extractConfig, each with an ESCALE_*
@@ -48,6 +49,7 @@ var extractKnobs = []struct{ name, def, usage string }{
 	{"gazetteer", "", "fichier des villes qui remplace le répertoire géographique intégré"},
 	{"tesseract", "", "programme d’OCR des documents numérisés (« - » : pas d’OCR ; par défaut tesseract dans le PATH)"},
 	{"ocr-cache", "", "répertoire où garder le texte reconnu par OCR, pour ne pas relire une page deux fois"},
+	{"home-city", "", "ville d’où partent les missions, jamais une destination (par défaut détectée dans chaque rapport)"},
 }
 
 // addExtractFlags registers the extraction flags on fs.
@@ -121,6 +123,8 @@ func (f *extractFlags) resolve(getenv func(string) string) (extractConfig, error
 	}
 	c.Limits = worker.Limits{Timeout: timeout, Memory: memory, MaxPages: pages, MaxSize: size}
 	c.Tesseract, _ = value("tesseract")
+	c.HomeCity, _ = value("home-city")
+	c.HomeCity = strings.TrimSpace(c.HomeCity)
 	if v, _ := value("ocr-cache"); v != "" {
 		if c.OCRCache, err = filepath.Abs(v); err != nil {
 			return c, bad("ocr-cache", v, err.Error(), "./cache/ocr")
@@ -224,6 +228,9 @@ func (c extractConfig) workerArgs() []string {
 	if c.OCRCache != "" {
 		args = append(args, "--ocr-cache", c.OCRCache)
 	}
+	if c.HomeCity != "" {
+		args = append(args, "--home-city", c.HomeCity)
+	}
 	return args
 }
 
@@ -259,6 +266,12 @@ func loadKnowledge(c extractConfig) (meta.Knowledge, error) {
 		if k.Gazetteer, err = gazetteer.Load(f); err != nil {
 			return k, fmt.Errorf("gazetteer file %s: %w", c.Gazetteer, err)
 		}
+	}
+	if c.HomeCity != "" {
+		if _, ok := k.Gazetteer.City(c.HomeCity); !ok {
+			return k, fmt.Errorf("home city %q is not in the gazetteer", c.HomeCity)
+		}
+		k.Home = c.HomeCity
 	}
 	return k, nil
 }

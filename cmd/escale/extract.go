@@ -51,7 +51,7 @@ func runExtract(ctx context.Context, e *env, args []string) int {
 	if *verbose {
 		log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	if cfg.Taxonomy != "" || cfg.Gazetteer != "" {
+	if cfg.Taxonomy != "" || cfg.Gazetteer != "" || cfg.HomeCity != "" {
 		// Fail here, with the file's name, rather than in every child.
 		if _, err := loadKnowledge(cfg); err != nil {
 			return usageError(e, "données de référence illisibles (%v) ; corrigez le fichier ou retirez l’option", err)

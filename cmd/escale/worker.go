@@ -26,6 +26,7 @@ func runWorker(ctx context.Context, e *env, args []string) int {
 	fs.StringVar(&cfg.Gazetteer, "gazetteer", "", "cities file")
 	fs.StringVar(&cfg.Tesseract, "tesseract", "", "OCR program")
 	fs.StringVar(&cfg.OCRCache, "ocr-cache", "", "OCR cache directory")
+	fs.StringVar(&cfg.HomeCity, "home-city", "", "home city")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
 		fmt.Fprintf(e.stderr, "usage: %s: bad arguments %q\n", workerCommand, args)
 		return 2
