@@ -24,6 +24,15 @@ func analyzers(t *testing.T) map[string]analysis.Analyzer {
 	return out
 }
 
+// tokens returns the terms an analyzer makes of text.
+func tokens(a analysis.Analyzer, text string) []string {
+	var out []string
+	for _, t := range a.Analyze([]byte(text)) {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
 // TestAnalyzersMeet checks that the forms staff type and the forms reports
 // use give the same terms.
 func TestAnalyzersMeet(t *testing.T) {

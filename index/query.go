@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 )
@@ -27,15 +26,12 @@ type word struct {
 	stem  string // as the French analyzer indexes it
 	exact string // folded, unstemmed
 	root  string // the stem's first letters (AnalyzerRoot)
-	start int    // byte offsets in the text it came from
-	end   int
-	pos   int // position in that text, stop words counted
+	pos   int    // position in its text, stop words counted
 }
 
 // plan is a parsed and analysed query, before it becomes Bleve queries for
 // one index or the other.
 type plan struct {
-	text    string   // the free words' text (pairs are cut from it)
 	words   []word   // free words: the more a document has, the better
 	phrases []string // required phrases
 	must    []word   // required words (advanced)
@@ -50,13 +46,8 @@ type plan struct {
 	fuzzy    map[string][]string // exact word -> indexed words one typo away
 }
 
-// empty reports whether the plan has nothing to match text against.
-func (p *plan) empty() bool {
-	return len(p.words) == 0 && len(p.phrases) == 0 && len(p.must) == 0 && len(p.prefix) == 0 && len(p.fields) == 0
-}
-
 // stems lists every stem the query looks for, for the section filter.
-func (p *plan) stems(ix *Index) []string {
+func (p *plan) stems() []string {
 	var out []string
 	add := func(ws []word) {
 		for _, w := range ws {
@@ -81,7 +72,7 @@ func (p *plan) stems(ix *Index) []string {
 func (ix *Index) analyze(text string) []word {
 	var out []word
 	for _, t := range ix.fr.Analyze([]byte(text)) {
-		w := word{stem: string(t.Term), start: t.Start, end: t.End, pos: t.Position}
+		w := word{stem: string(t.Term), pos: t.Position}
 		if ex := ix.exact.Analyze([]byte(text[t.Start:t.End])); len(ex) > 0 {
 			w.exact = string(ex[0].Term)
 		}
@@ -131,8 +122,7 @@ func (ix *Index) newPlan(q Query) (*plan, error) {
 			free = append(free, c.Text)
 		}
 	}
-	p.text = strings.Join(free, " ")
-	p.words = ix.analyze(p.text)
+	p.words = ix.analyze(strings.Join(free, " "))
 	p.analyzed = map[string][]word{}
 	for _, t := range p.phrases {
 		p.analyzed[t] = ix.analyze(t)
@@ -436,12 +426,3 @@ func filterQuery(p *plan, q Query, skip string, stems []string) []query.Query {
 }
 
 func filterTerm(field, t string) query.Query { return filter(termQuery(field, t)) }
-
-// tokens is a helper for tests: the terms an analyzer makes of text.
-func tokens(a analysis.Analyzer, text string) []string {
-	var out []string
-	for _, t := range a.Analyze([]byte(text)) {
-		out = append(out, string(t.Term))
-	}
-	return out
-}

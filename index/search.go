@@ -143,7 +143,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	text := rankedQuery(p, missionProfile, st.averages(missionProfile), true)
 	var stems []string
 	if text != nil {
-		stems = p.stems(ix)
+		stems = p.stems()
 	}
 	build := func(skip string) query.Query {
 		qs := filterQuery(p, q, skip, stems)
