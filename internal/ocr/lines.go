@@ -97,17 +97,28 @@ func bodySize(lines []Line, sizes []float64) float64 {
 	return best
 }
 
-// clean drops "words" that are only strokes (« __ », « | ») and turns the
-// bullets that Tesseract reads as a letter or a symbol (« e », « © »,
+// clean drops "words" that are only strokes (« __ », « | »), joins an
+// elided article to its word (« l’ Agenda »), undoes doubled apostrophes
+// (« l’'AIVP »), and turns the bullets that Tesseract reads as a letter or a symbol (« e », « © »,
 // « + ») back into « • ».
 func (r *Result) clean() {
 	for i := range r.Lines {
 		l := &r.Lines[i]
 		words := l.Words[:0]
 		for _, w := range l.Words {
-			if !noise(w.Text) {
-				words = append(words, w)
+			if noise(w.Text) {
+				continue
 			}
+			w.Text = strings.NewReplacer("’'", "’", "'’", "’", "''", "'").Replace(w.Text)
+			if n := len(words); n > 0 && elided(words[n-1].Text) {
+				// « l’ Agenda »: an elided article read apart from its word.
+				prev := &words[n-1]
+				prev.Text += w.Text
+				prev.Box.X1, prev.Box.Y0, prev.Box.Y1 = w.Box.X1, min(prev.Box.Y0, w.Box.Y0), max(prev.Box.Y1, w.Box.Y1)
+				prev.Confidence = min(prev.Confidence, w.Confidence)
+				continue
+			}
+			words = append(words, w)
 		}
 		l.Words = words
 		if len(words) > 1 && isBullet(*l, words[0], words[1]) {
@@ -151,6 +162,24 @@ func isBullet(l Line, w, next Word) bool {
 	bw, bh := float64(w.Box.X1-w.Box.X0), float64(w.Box.Y1-w.Box.Y0)
 	gap := float64(next.Box.X0 - w.Box.X1)
 	return bw <= 1.3*x && bh <= 1.3*x && gap >= 1.2*x
+}
+
+// elided tells a French elided word that must join the next one: l’, d’,
+// qu’, jusqu’...
+func elided(s string) bool {
+	base, ok := strings.CutSuffix(s, "’")
+	if !ok {
+		base, ok = strings.CutSuffix(s, "'")
+	}
+	if !ok || base == "" || len([]rune(base)) > 7 {
+		return false
+	}
+	for _, r := range base {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // noise tells a "word" made only of strokes: underlines, rules, table

@@ -37,6 +37,10 @@ func TestClean(t *testing.T) {
 		{"underline dropped", line("+", 187, "__", 200, "Branchement", 226), "• Branchement"},
 		{"rule dropped", line("|", 187, "Budget", 226, "———", 400), "Budget"},
 		{"a dash alone is punctuation", line("Mission", 187, "—", 260, "Lisbonne", 280), "Mission — Lisbonne"},
+		{"elision read apart", line("Québec", 187, "l’", 260, "Agenda", 280, "2030", 350), "Québec l’Agenda 2030"},
+		{"elision with a straight quote", line("jusqu'", 187, "au", 260), "jusqu'au"},
+		{"doubled apostrophe", line("de", 187, "l’'AIVP", 220), "de l’AIVP"},
+		{"a quote after a long word stays", line("aujourd'hui'", 187, "fin", 300), "aujourd'hui' fin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
