@@ -172,6 +172,10 @@ var errBadCSRF = "Ce formulaire a expiré ou ne vient pas d’Escale. Rechargez 
 
 // loginPage is GET /connexion.
 func (s *Server) loginPage(c *gin.Context) {
+	if s.cfg.Token == "" { // nothing to ask
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("suite")))
+		return
+	}
 	s.render(c, http.StatusOK, "login", &page{Title: "Jeton d’accès", Data: loginData{Next: safeNext(c.Query("suite"))}})
 }
 
