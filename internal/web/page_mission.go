@@ -213,7 +213,7 @@ func (s *Server) correctMission(c *gin.Context) {
 		return
 	}
 	if !s.checkCSRF(c, c.PostForm(csrfField)) {
-		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: errBadCSRF})
+		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: msgBadCSRF})
 		return
 	}
 	m, err := s.missions.Get(ctx, c.Param("id"))

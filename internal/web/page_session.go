@@ -167,8 +167,8 @@ type loginData struct {
 	Next string
 }
 
-// errBadCSRF is what a form gets when its token does not match.
-var errBadCSRF = "Ce formulaire a expiré ou ne vient pas d’Escale. Rechargez la page puis envoyez-le de nouveau."
+// msgBadCSRF is what a form gets when its token does not match.
+const msgBadCSRF = "Ce formulaire a expiré ou ne vient pas d’Escale. Rechargez la page puis envoyez-le de nouveau."
 
 // loginPage is GET /connexion.
 func (s *Server) loginPage(c *gin.Context) {
@@ -184,7 +184,7 @@ func (s *Server) loginPage(c *gin.Context) {
 func (s *Server) login(c *gin.Context) {
 	next := safeNext(c.PostForm("suite"))
 	if !s.checkCSRF(c, c.PostForm(csrfField)) {
-		s.render(c, http.StatusForbidden, "login", &page{Title: "Jeton d’accès", Error: errBadCSRF, Data: loginData{Next: next}})
+		s.render(c, http.StatusForbidden, "login", &page{Title: "Jeton d’accès", Error: msgBadCSRF, Data: loginData{Next: next}})
 		return
 	}
 	if s.cfg.Token == "" {
@@ -207,7 +207,7 @@ func (s *Server) login(c *gin.Context) {
 // logout is POST /deconnexion.
 func (s *Server) logout(c *gin.Context) {
 	if !s.checkCSRF(c, c.PostForm(csrfField)) {
-		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: errBadCSRF})
+		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: msgBadCSRF})
 		return
 	}
 	s.startSession(c, false)

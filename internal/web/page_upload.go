@@ -109,12 +109,12 @@ func (s *Server) uploadFiles(c *gin.Context) {
 	// for a request that did not come from our page.
 	part, err := mr.NextPart()
 	if err != nil || part.FormName() != csrfField {
-		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: errBadCSRF})
+		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: msgBadCSRF})
 		return
 	}
 	token, _ := io.ReadAll(io.LimitReader(part, 256))
 	if !s.checkCSRF(c, string(token)) {
-		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: errBadCSRF})
+		s.render(c, http.StatusForbidden, "error", &page{Title: "Erreur", Error: msgBadCSRF})
 		return
 	}
 	for {
