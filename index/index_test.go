@@ -251,3 +251,33 @@ func TestConcurrent(t *testing.T) {
 		t.Fatalf("writes: %v", err)
 	}
 }
+
+// TestHomeCity checks that a place most reports name (the home city) does
+// not boost the missions held there: « tramway Québec » is about the tramway.
+func TestHomeCity(t *testing.T) {
+	ix, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	mk := func(id, city, text string) *mission.Mission {
+		m := &mission.Mission{MissionID: id, Filename: id + ".txt", Destinations: []mission.Destination{{City: city, Country: "Pays"}}, Text: text}
+		m.Normalize()
+		return m
+	}
+	ms := []*mission.Mission{
+		mk("accueil", "Québec", "Accueil d’une délégation à Québec. Visite du futur tramway."),
+		mk("lyon", "Lyon", "Le tramway de Lyon inspire le tramway de Québec : tracé, tramway sur pelouse, tramway en centre ancien."),
+		mk("lille", "Lille", "Lille et Québec : échanges sur la culture."),
+		mk("nantes", "Nantes", "Nantes et Québec : échanges sur le port."),
+	}
+	if err := ix.PutBatch(ms); err != nil {
+		t.Fatal(err)
+	}
+	if ids := searchIDs(t, ix, Query{Text: "tramway Québec"}); len(ids) < 2 || ids[0] != "lyon" {
+		t.Errorf("Search(tramway Québec) = %v, want lyon first (Québec is in most reports)", ids)
+	}
+	if ids := searchIDs(t, ix, Query{Text: "tramway Lyon"}); len(ids) < 1 || ids[0] != "lyon" {
+		t.Errorf("Search(tramway Lyon) = %v, want lyon first", ids)
+	}
+}

@@ -32,14 +32,14 @@ type word struct {
 // plan is a parsed and analysed query, before it becomes Bleve queries for
 // one index or the other.
 type plan struct {
-	words   []word   // free words: the more a document has, the better
-	phrases []string // required phrases
-	must    []word   // required words (advanced)
-	not     []word   // excluded words (advanced)
-	prefix  []clause // word* (advanced)
-	fields  []clause // field:value on a text field (advanced)
-	places  []string // folded place names the query may name
-	years   []string // years the query names
+	words   []word      // free words: the more a document has, the better
+	phrases []string    // required phrases
+	must    []word      // required words (advanced)
+	not     []word      // excluded words (advanced)
+	prefix  []clause    // word* (advanced)
+	fields  []clause    // field:value on a text field (advanced)
+	places  []placeName // place names the query may name
+	years   []string    // years the query names
 	filters map[string][]string
 
 	analyzed map[string][]word   // phrases' and field values' words
@@ -211,15 +211,19 @@ func (ix *Index) typos(words []string) (map[string][]string, error) {
 // words) and, through Places, the French names they stand for. Looking every
 // sequence up as a term is cheaper than deciding which ones are places: a
 // sequence no mission went to matches nothing.
-func (ix *Index) placeNames(text string) []string {
+func (ix *Index) placeNames(text string) []placeName {
 	var toks []string
 	for _, t := range ix.exact.Analyze([]byte(text)) {
 		toks = append(toks, string(t.Term))
 	}
-	var out []string
+	var out []placeName
 	add := func(s string) {
-		if s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
+		if s != "" && !slices.ContainsFunc(out, func(p placeName) bool { return p.key == s }) {
+			var stems []string
+			for _, t := range ix.fr.Analyze([]byte(s)) {
+				stems = append(stems, string(t.Term))
+			}
+			out = append(out, placeName{key: s, stems: stems})
 		}
 	}
 	for i := range toks {

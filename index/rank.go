@@ -32,8 +32,8 @@ import (
 //     squared, and by a bonus when every word is there: documents with all
 //     the words first, then those with most of them;
 //   - query words found side by side (as typed, stop words aside) add to it;
-//   - a query naming a city or country a mission went to, or its year,
-//     multiplies its score.
+//   - a query naming a city or country a mission went to (unless most reports
+//     name it: the home city), or its year, multiplies its score.
 //
 // Filters, facets, sorting and paging stay Bleve's: rankQuery is one more
 // query in a conjunction.
@@ -115,11 +115,18 @@ type rankWord struct {
 	seg        int      // words of different segments (free text, a phrase) are never paired
 }
 
+// placeName is a place the query may name: its folded name, as the city and
+// country keys hold it, and its stems, as the content holds it.
+type placeName struct {
+	key   string
+	stems []string
+}
+
 // rankQuery implements query.Query.
 type rankQuery struct {
 	words  []rankWord
-	places []string // folded names, looked up among destination cities and countries
-	years  []string // years the query names
+	places []placeName // looked up among destination cities and countries
+	years  []string    // years the query names
 	prof   *profile
 	avg    [nRoles]float64 // average field lengths
 }
@@ -193,10 +200,30 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 		s.idfSum += s.idf[i]
 	}
 	for _, p := range q.places {
+		before := len(s.postings)
+		var found uint64
 		for _, role := range []int{roleCity, roleCountry} {
-			if _, err := add(p, role, -1); err != nil {
+			c, err := add(p.key, role, -1)
+			if err != nil {
 				return nil, err
 			}
+			found += c
+		}
+		if found == 0 {
+			continue
+		}
+		// A place most reports name (the home city) says nothing of what a
+		// query is about: « l’AIVP à Québec » is no query for missions held
+		// in Québec.
+		common, err := s.common(ctx, r, p.stems)
+		if err != nil {
+			return nil, err
+		}
+		if common {
+			for _, p := range s.postings[before:] {
+				p.r.Close()
+			}
+			s.postings = s.postings[:before]
 		}
 	}
 	for _, y := range q.years {
@@ -217,6 +244,28 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	heap.Init(&s.heap)
 	ok = true
 	return s, nil
+}
+
+// common reports whether more than half the documents' content holds every
+// one of stems.
+func (s *rankSearcher) common(ctx context.Context, r index.IndexReader, stems []string) (bool, error) {
+	if len(stems) == 0 {
+		return false, nil
+	}
+	for _, st := range stems {
+		tfr, err := r.TermFieldReader(ctx, []byte(st), s.q.prof.field[roleBody], false, false, false)
+		if err != nil {
+			return false, err
+		}
+		c := tfr.Count()
+		if err := tfr.Close(); err != nil {
+			return false, err
+		}
+		if 2*float64(c) <= s.n {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // rankSearcher merges the posting lists of a rankQuery, one document at a time.
