@@ -22,6 +22,7 @@ type para struct {
 	lines   int
 	table   bool // a table row, cells separated by tabs
 	ocr     bool // recognised from a page image: no reliable font style
+	right   float64 // where its widest line ends (PDF)
 
 	// While the paragraph is built: its text so far, its last line, and
 	// whether its bold lead still covers all of it.
@@ -41,7 +42,7 @@ func (p *para) words() int { return len(strings.Fields(p.body())) }
 func newPara(l *line) para {
 	return para{
 		text: l.text, marker: l.marker, lead: l.lead, bold: l.allBold(), size: l.size, heading: l.heading,
-		page: l.page, x: l.x, lines: 1, last: l.text, leadOpen: l.lead != "" && l.lead == l.body(), ocr: l.ocr,
+		page: l.page, x: l.x, lines: 1, last: l.text, right: l.x + l.w, leadOpen: l.lead != "" && l.lead == l.body(), ocr: l.ocr,
 	}
 }
 
@@ -62,6 +63,7 @@ func (p *para) extend(l *line, v vocabulary) {
 	drop, sep := v.glue(p.last, l.text)
 	p.buf = append(append(p.buf[:len(p.buf)-drop], sep...), l.text...)
 	p.last = l.text
+	p.right = max(p.right, l.x+l.w)
 	p.lines++
 	p.bold = p.bold && l.allBold()
 }
@@ -282,6 +284,20 @@ func (g *geometry) columnRight(page int, x float64) float64 {
 	return r
 }
 
+// lineEnd is where the lines around a end: those of its paragraph so far
+// and the next one, b; the whole column's when that is all there is. Local,
+// because a page may change from one to two columns.
+func (g *geometry) lineEnd(cur *para, a, b *line) float64 {
+	r := cur.right
+	if b != nil && b.page == a.page && b.y > a.y && math.Abs(b.x-a.x) < 40 {
+		r = max(r, b.x+b.w)
+	}
+	if cur.lines == 1 && (b == nil || r <= a.x+a.w) {
+		return g.columnRight(a.page, a.x)
+	}
+	return r
+}
+
 // continues decides whether line b goes on the paragraph cur whose first
 // line is first and last line a.
 func (g *geometry) continues(cur *para, first, a, b *line) bool {
@@ -301,6 +317,10 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		return false // a heading above its text
 	case b.allBold() && !a.allBold() && !(a.lead != "" && a.lead == a.body()):
 		return false // a heading below a paragraph
+	case a.allBold() && b.allBold() && startsUpper(b.text) && !endsOpen(a.text) && !endsWithHyphen(a.text) &&
+		(isCaps(a.text) != isCaps(b.text) && len(strings.Fields(a.text)) > 1 && len(strings.Fields(b.text)) > 1 ||
+			headingKind(a.text) != ""):
+		return false // a section heading above a sub-heading or a title
 	}
 	if b.page != a.page || b.y < a.y-1 {
 		// Next column or next page: a paragraph goes on only where the
@@ -309,7 +329,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 			return false
 		}
 		return startsLower(b.text) || endsWithHyphen(a.text) || endsOpen(a.text) ||
-			a.x+a.w >= g.columnRight(a.page, a.x)-0.12*max(a.w, 100)
+			a.x+a.w >= g.lineEnd(cur, a, nil)-0.12*max(a.w, 100)
 	}
 	p := b.y - a.y
 	if p > pitchTol*g.pitch(a.size) || p < 0.5*a.size {
@@ -317,7 +337,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 	}
 	// A short line that leaves its sentence open is a heading or a label
 	// when the next one starts anew (« Programme » / « Lundi 2 juin : ... »).
-	if right := g.columnRight(a.page, a.x); a.w < 0.5*(right-a.x) && !terminal(a.text) &&
+	if right := g.lineEnd(cur, a, b); a.w < 0.5*(right-a.x) && !terminal(a.text) &&
 		!endsOpen(a.text) && !endsWithHyphen(a.text) && startsUpper(b.text) {
 		return false
 	}
@@ -345,7 +365,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 			return false // a bold run-in title opens the next item
 		}
 		// A sentence that ends well before the column's edge ends the paragraph.
-		right := g.columnRight(a.page, a.x)
+		right := g.lineEnd(cur, a, b)
 		if a.x+a.w < right-0.2*(right-a.x) {
 			return false
 		}

@@ -252,6 +252,10 @@ func subHeading(cur *section, h head, pdf bool) bool {
 		return weaker || h.weak
 	case h.kind == cur.kind:
 		return weaker
+	case pdf && cur.kind == mission.KindOutcomes && h.rank < cur.rank-0.5:
+		// A visibly weaker heading inside the outcomes is an outcome's own
+		// title line (« Suivi de la coopération... »), whatever its words.
+		return true
 	}
 	return false
 }
