@@ -458,16 +458,37 @@ func passagesOf(dms []*search.DocumentMatch) []Passage {
 			}
 		}
 		pm := sp.Passage
-		frag := ""
-		if fs := h.Fragments[fText]; len(fs) > 0 {
-			frag = fs[0]
-		} else if fs := h.Fragments[fTitle]; len(fs) > 0 {
-			frag = fs[0]
-		}
 		out = append(out, Passage{
 			Kind: pm.Kind, Section: pm.Section, Heading: pm.Heading, Category: pm.Category,
-			Title: pm.Title, Fragment: frag, Page: pm.Page, Score: h.Score,
+			Title: pm.Title, Fragment: fragment(h, pm.Kind), Page: pm.Page, Score: h.Score,
 		})
 	}
 	return out
+}
+
+// fragment is what a passage shows: the best piece of its text, led by its
+// title (or heading) when the match is there, as the report writes an
+// outcome's lead phrase before its text.
+func fragment(h *search.DocumentMatch, kind string) string {
+	first := func(f string) string {
+		if fs := h.Fragments[f]; len(fs) > 0 {
+			return fs[0]
+		}
+		return ""
+	}
+	text, title := first(fText), first(fTitle)
+	if !strings.Contains(title, "<mark>") {
+		return text
+	}
+	sep := " — "
+	if kind == KindOutcome {
+		sep = " "
+		if !strings.HasSuffix(strings.TrimSpace(title), ".") {
+			sep = ". "
+		}
+	}
+	if text == "" {
+		return title
+	}
+	return title + sep + text
 }
