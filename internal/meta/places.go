@@ -42,7 +42,10 @@ var (
 	placeLine = regexp.MustCompile(`^\W*(lieux?|destinations?|villes? visitees?|endroits?)( de la mission| visites?)?\s*:`)
 	// tripBefore precedes a destination in a sentence (« mission à »,
 	// « arrivée à », « séjour à »).
-	tripBefore = regexp.MustCompile(`(mission|sejour|deplacement|arrivee|arrive|arrives|arrivees|visite|voyage|escale|delegation|rendue?s?|rendus|depart pour|direction|vol pour|vol vers|train pour|passage)( \w+)? (a|au|en|vers|de|d') ?$`)
+	tripBefore = regexp.MustCompile(`(mission|sejour|deplacement|arrivee|arrive|arrives|arrivees|visite|voyage|escale|delegation|rendue?s?|rendus|depart pour|direction|vol pour|vol vers|train pour|passage)( [\w']+){0,3} (a|au|en|vers|de|d') ?$`)
+	// tripNext joins a destination to the one before it (« à Anvers puis à
+	// Rotterdam », « à Dakar et à Virginia Beach »).
+	tripNext = regexp.MustCompile(`^\s*(,|et|puis|ainsi qu'a|ainsi qu'au|, puis|, et)\s*(a|au|aux|en)?\s*$`)
 	// representedAt precedes the city of an office that represents a third
 	// party abroad (« Bureau du Québec à Barcelone », « Consulat général du
 	// Canada à Boston »): the office is met, its city is not a destination.
@@ -381,6 +384,7 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 	mentionCount := map[string]int{}
 	ms := g.Scan(d.text)
 	inside := qualifiers(d.text, ms)
+	lastTrip := -1 // end of the last mention the trip went to
 	for i, m := range ms {
 		if !candidate(d.text, m, inside[i]) || partOfName(d.text, m) {
 			continue
@@ -392,8 +396,15 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 			w = wMention
 			mentionCount[k]++
 		}
-		if tripBefore.MatchString(before(d.text, m.Start, 70)) {
+		if tripBefore.MatchString(before(d.text, m.Start, 70)) ||
+			lastTrip >= 0 && m.Start-lastTrip < 20 && tripNext.MatchString(fold(d.text[lastTrip:m.Start])) {
 			w += wTrip
+			if _, ok := bestSpan(parseDates(sentenceAt(d.text, m.Start))); ok {
+				// « La mission s'est déroulée à Dakar et à Virginia Beach
+				// du 7 au 13 novembre »: the trip's own sentence.
+				w += wHeadDate - wTrip
+			}
+			lastTrip = m.End
 		}
 		if w > 0 {
 			add(d.text, m, w, false)
@@ -427,6 +438,17 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 		return cmp.Compare(a.city.Name, b.city.Name)
 	})
 	return list
+}
+
+// sentenceAt returns the sentence of text around byte offset i, within its
+// line.
+func sentenceAt(text string, i int) string {
+	start := strings.LastIndexAny(text[:i], ".;!?\n") + 1
+	end := strings.IndexAny(text[i:], ".;!?\n")
+	if end < 0 {
+		end = len(text) - i
+	}
+	return text[start : i+end]
 }
 
 // countriesNamed weighs the countries the report names, to settle which of
