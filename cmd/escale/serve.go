@@ -10,10 +10,12 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"escale/internal/demo"
+	"escale/internal/render"
 	"escale/internal/service"
 	"escale/internal/watch"
 	"escale/internal/web"
@@ -219,6 +221,9 @@ func serve(ctx context.Context, cfg serveConfig, stdout io.Writer, log *slog.Log
 		RequestTimeout:  cfg.RequestTimeout,
 		TrustedProxies:  cfg.TrustedProxies,
 		Logger:          log,
+		// Pictures of PDF pages for the mission page (pdftoppm when
+		// installed), kept under the data directory.
+		Thumbnails: render.New(render.Options{CacheDir: filepath.Join(cfg.Data, "thumbnails"), Logger: log}),
 	})
 	srv := web.NewHTTPServer(cfg.Addr, handler, web.Timeouts{Header: cfg.HeaderTimeout, Request: cfg.RequestTimeout}, log)
 

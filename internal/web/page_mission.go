@@ -43,6 +43,7 @@ type missionView struct {
 	OCR         []mission.OCRPage
 	DuplicateOf string
 	Text        []string
+	Thumbs      []int    // pages shown as pictures
 	Corrected   []string // French names of the fields set by hand
 	Form        correctionForm
 	CanEdit     bool
@@ -118,7 +119,7 @@ func (s *Server) missionView(c *gin.Context, m *mission.Mission) *missionView {
 		ID: m.MissionID, Title: deref(m.Title), Filename: m.Filename, Dates: dates(m.StartDate, m.EndDate),
 		Pages: m.Pages, Format: m.Format, IsPDF: m.Format == mission.FormatPDF, Orgs: m.Organizations,
 		Objectives: m.Objectives, Warnings: m.Warnings, OCR: m.OCR, DuplicateOf: m.DuplicateOf,
-		Text: paragraphs(m.Text), CanEdit: s.authed(c),
+		Text: paragraphs(m.Text), CanEdit: s.authed(c), Thumbs: s.thumbPages(m),
 		LoginURL: "/connexion?suite=" + url.QueryEscape("/missions/"+m.MissionID),
 	}
 	if m.Year != nil {

@@ -38,6 +38,7 @@ type ui struct {
 	key    []byte // signs session cookies and derives CSRF tokens
 	themes []taxonomy.Theme
 	static http.Handler
+	thumbs chan struct{} // thumbnails being drawn
 }
 
 // newUI parses every template once. A broken template is a bug of the
@@ -55,7 +56,8 @@ func newUI(cfg Config) *ui {
 	if err != nil {
 		panic(err)
 	}
-	return &ui{pages: pages, key: sessionKey(cfg.Token), themes: tx.Themes, static: http.FileServerFS(static)}
+	return &ui{pages: pages, key: sessionKey(cfg.Token), themes: tx.Themes, static: http.FileServerFS(static),
+		thumbs: make(chan struct{}, thumbsAtOnce)}
 }
 
 // sessionKey derives the cookie key from the token, so that sessions

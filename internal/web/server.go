@@ -70,6 +70,8 @@ type Config struct {
 	Logger         *slog.Logger
 	// Taxonomy names the themes on the pages; nil: the embedded default.
 	Taxonomy *taxonomy.Taxonomy
+	// Thumbnails draws PDF pages for the mission page; nil: no pictures.
+	Thumbnails Thumbnailer
 }
 
 // Server routes HTTP requests to the service and the index.
@@ -179,6 +181,7 @@ func (s *Server) routes(e *gin.Engine) {
 	e.GET("/missions/:id", pread, s.missionPage)
 	e.POST("/missions/:id", pwrite, s.correctMission)
 	e.GET("/missions/:id/original", pread, s.getFile)
+	e.GET("/missions/:id/pages/:n", pread, s.thumbnail)
 	e.GET("/televerser", pwrite, s.uploadPage)
 	e.POST("/televerser", pwrite, s.uploadFiles)
 	e.GET("/comparer", pread, s.comparePage)
