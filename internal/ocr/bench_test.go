@@ -37,7 +37,7 @@ func BenchmarkMarkBold(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		markBold(res, img.Data)
+		markBold(res, decodeGray(img.Data, res.Width, res.Height))
 	}
 }
 

@@ -44,24 +44,41 @@ func (a ink) width(xh float64) float64 {
 	return 2 * float64(a.area) / float64(a.edges) / xh
 }
 
-// markBold sets Bold on the words of res that the image shows bold: whole
-// lines (headings) and the leading words of a line (a bold lead phrase).
-// An image it cannot decode, or a page of too few words, leaves all
-// regular.
-func markBold(res *Result, data []byte) {
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || cfg.Width != res.Width || cfg.Height != res.Height || int64(cfg.Width)*int64(cfg.Height) > 64<<20 {
+// look completes what Tesseract read with what the page image shows:
+// bullets it dropped, and bold. An image it cannot decode, or one of
+// another size than the one Tesseract read, changes nothing.
+func look(res *Result, data []byte) {
+	gray := decodeGray(data, res.Width, res.Height)
+	if gray == nil {
 		return
+	}
+	findBullets(res, gray)
+	markBold(res, gray)
+}
+
+// decodeGray decodes a page image of the given size in shades of gray, or
+// returns nil.
+func decodeGray(data []byte, w, h int) *image.Gray {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width != w || cfg.Height != h || int64(w)*int64(h) > 64<<20 {
+		return nil
 	}
 	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return
+		return nil
 	}
-	gray, ok := src.(*image.Gray)
-	if !ok {
-		gray = image.NewGray(src.Bounds())
-		draw.Draw(gray, gray.Bounds(), src, src.Bounds().Min, draw.Src)
+	if g, ok := src.(*image.Gray); ok {
+		return g
 	}
+	g := image.NewGray(src.Bounds())
+	draw.Draw(g, g.Bounds(), src, src.Bounds().Min, draw.Src)
+	return g
+}
+
+// markBold sets Bold on the words of res that the image shows bold: whole
+// lines (headings) and the leading words of a line (a bold lead phrase).
+// A page of too few words stays regular.
+func markBold(res *Result, gray *image.Gray) {
 	measures := make([][]ink, len(res.Lines))
 	var widths []float64
 	for i, l := range res.Lines {

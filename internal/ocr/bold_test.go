@@ -24,7 +24,7 @@ func TestMarkBold(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.clean()
-	markBold(res, img.Data)
+	markBold(res, decodeGray(img.Data, res.Width, res.Height))
 	var got []string
 	for _, l := range res.Lines {
 		var bold []string
@@ -59,7 +59,7 @@ func TestMarkBoldUnreadableImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	markBold(res, []byte("not an image"))
+	look(res, []byte("not an image"))
 	for _, l := range res.Lines {
 		for _, w := range l.Words {
 			if w.Bold {

@@ -106,6 +106,16 @@ func (r *Result) clean() {
 		l := &r.Lines[i]
 		words := l.Words[:0]
 		for _, w := range l.Words {
+			// Underlines stuck to a word: « _Le », « °__ ». The box
+			// shrinks in proportion, so that a bullet keeps a bullet's size.
+			if t := strings.Trim(w.Text, "_"); t != "" && t != w.Text {
+				n, k := utf8.RuneCountInString(w.Text), utf8.RuneCountInString(t)
+				lead := utf8.RuneCountInString(w.Text) - utf8.RuneCountInString(strings.TrimLeft(w.Text, "_"))
+				width := w.Box.X1 - w.Box.X0
+				w.Box.X0 += width * lead / n
+				w.Box.X1 = w.Box.X0 + width*k/n
+				w.Text = t
+			}
 			if noise(w.Text) {
 				continue
 			}

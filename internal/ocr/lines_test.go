@@ -1,6 +1,7 @@
 package ocr
 
 import (
+	"strings"
 	"testing"
 
 	"escale/internal/layout"
@@ -13,8 +14,8 @@ func line(words ...any) Line {
 	for i := 0; i < len(words); i += 2 {
 		text, x := words[i].(string), words[i+1].(int)
 		w := Word{Text: text, Box: Box{x, 100, x + 8*len([]rune(text)), 115}, Confidence: 90}
-		if len([]rune(text)) == 1 {
-			w.Box = Box{x, 104, x + 8, 112} // a small glyph
+		if n := len([]rune(text)); len([]rune(strings.Trim(text, "_"))) == 1 {
+			w.Box = Box{x, 104, x + 8*n, 112} // a small glyph, maybe underlined
 		}
 		l.Words = append(l.Words, w)
 	}
@@ -35,6 +36,8 @@ func TestClean(t *testing.T) {
 		{"a is a word", line("a", 187, "proposé", 226), "a proposé"},
 		{"dash stays a dash", line("-", 187, "Lundi", 226), "- Lundi"},
 		{"underline dropped", line("+", 187, "__", 200, "Branchement", 226), "• Branchement"},
+		{"underline stuck to a bullet", line("°__", 187, "Promotion", 226), "• Promotion"},
+		{"underline stuck to a word", line("•", 187, "_Le", 226, "pavillon", 260), "• Le pavillon"},
 		{"rule dropped", line("|", 187, "Budget", 226, "———", 400), "Budget"},
 		{"a dash alone is punctuation", line("Mission", 187, "—", 260, "Lisbonne", 280), "Mission — Lisbonne"},
 		{"elision read apart", line("Québec", 187, "l’", 260, "Agenda", 280, "2030", 350), "Québec l’Agenda 2030"},

@@ -209,7 +209,7 @@ func (e *Engine) Recognize(ctx context.Context, img *render.Image) (res *Result,
 	} else if ok {
 		if res, err := ParseHOCR(bytes.NewReader(b)); err == nil {
 			res.clean()
-			markBold(res, img.Data)
+			look(res, img.Data)
 			return res, true, nil
 		}
 	}
@@ -225,7 +225,7 @@ func (e *Engine) Recognize(ctx context.Context, img *render.Image) (res *Result,
 		e.opts.Logger.Warn("ocr: cache not written", "error", err)
 	}
 	res.clean()
-	markBold(res, img.Data)
+	look(res, img.Data)
 	return res, false, nil
 }
 
