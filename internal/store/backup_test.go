@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"escale/internal/mission"
 )
 
 func TestBackupRestoreRoundTrip(t *testing.T) {
@@ -84,6 +86,9 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 }
 
 func strp(s string) *string { return &s }
+
+// missionRecord is a minimal record for entries built by hand.
+var missionRecord = mission.Mission{Filename: "r.txt", Text: "rapport", Pages: 1}
 
 // TestBackupWhileWriting takes backups while another connection keeps
 // inserting: each archive restores to a catalog whose every mission has its
@@ -248,4 +253,41 @@ func TestBackupOfIdleDirectory(t *testing.T) {
 	if err != nil || info.Missions != 1 {
 		t.Fatalf("Backup of an idle directory = %+v, %v, want 1 mission", info, err)
 	}
+}
+
+// FuzzRestore feeds Restore arbitrary archives: it must never panic, write
+// outside its directory, nor leave a catalog behind when it fails.
+func FuzzRestore(f *testing.F) {
+	ctx := context.Background()
+	dir := f.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	sha, _ := s.PutOriginal([]byte("rapport"))
+	m := &Entry{ID: sha[:16], SHA256: sha, Extracted: &missionRecord, Mission: &missionRecord}
+	if err := s.Insert(ctx, m, LogEntry{Outcome: Created}); err != nil {
+		f.Fatal(err)
+	}
+	var good bytes.Buffer
+	if _, err := Backup(ctx, dir, &good); err != nil {
+		f.Fatal(err)
+	}
+	s.Close()
+	f.Add(good.Bytes())
+	f.Add(good.Bytes()[:len(good.Bytes())/2])
+	f.Add([]byte{})
+	f.Add([]byte("escale-sauvegarde.json"))
+	f.Fuzz(func(t *testing.T, archive []byte) {
+		parent := t.TempDir()
+		dst := filepath.Join(parent, "data")
+		_, err := Restore(ctx, bytes.NewReader(archive), dst)
+		if _, statErr := os.Stat(filepath.Join(dst, catalogFile)); err != nil && statErr == nil {
+			t.Fatalf("Restore failed (%v) but left a catalog", err)
+		}
+		entries, _ := os.ReadDir(parent)
+		if len(entries) != 1 || entries[0].Name() != "data" {
+			t.Fatalf("Restore wrote beside its directory: %v", entries)
+		}
+	})
 }

@@ -457,3 +457,27 @@ func listFiles(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// FuzzContentDisposition checks, for any uploaded name, that the header is
+// plain ASCII without line breaks or path separators, and that filename*
+// (or filename) gives the name back.
+func FuzzContentDisposition(f *testing.F) {
+	for _, s := range []string{"rapport.pdf", "Liège 2024.pdf", "a\r\nb", `"; x=y`, "../..", "%41", "\xff\xfe", "日本"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := contentDisposition("attachment", name)
+		for i := 0; i < len(got); i++ {
+			if got[i] < 0x20 || got[i] > 0x7e || got[i] == '/' || got[i] == '\\' {
+				t.Fatalf("contentDisposition(%q) = %q: byte %q", name, got, got[i])
+			}
+		}
+		kind, params, err := parseDisposition(got)
+		if err != nil || kind != "attachment" {
+			t.Fatalf("contentDisposition(%q) = %q: unreadable (%v)", name, got, err)
+		}
+		if params["filename*"] != name && params["filename"] != name {
+			t.Fatalf("contentDisposition(%q) = %q: gives back %q / %q", name, got, params["filename"], params["filename*"])
+		}
+	})
+}
