@@ -71,7 +71,7 @@ func Extract(ctx context.Context, data []byte, filename string, opts Options) (*
 		return nil, mission.Refuse(mission.ErrNoText, "extract: %s: no text in %d pages", filename, len(doc.Pages))
 	}
 	if ocrErr != nil {
-		opts.Logger.Warn("ocr failed on some pages", "filename", filename, "error", ocrErr)
+		opts.Logger.Debug("ocr could not run on some pages", "filename", filename, "error", ocrErr)
 	}
 	sum := sha256.Sum256(data)
 	m := &mission.Mission{

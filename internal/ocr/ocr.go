@@ -15,6 +15,7 @@ package ocr
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -106,9 +107,6 @@ func (e *Engine) Document(ctx context.Context, data []byte, doc *layout.Document
 	if len(todo) == 0 {
 		return nil
 	}
-	if err := e.probe(ctx); err != nil {
-		return err
-	}
 	rd, err := render.Open(data)
 	if err != nil {
 		e.opts.Logger.Debug("ocr: pdf structure unreadable, pdftoppm only", "error", err)
@@ -117,9 +115,10 @@ func (e *Engine) Document(ctx context.Context, data []byte, doc *layout.Document
 	// Pages are recognised a few at a time: Tesseract runs one thread
 	// each, and a report of three pages then takes two rounds, not three.
 	var (
-		wg   sync.WaitGroup
-		sem  = make(chan struct{}, e.opts.Parallel)
-		done = make([]bool, len(todo))
+		wg     sync.WaitGroup
+		sem    = make(chan struct{}, e.opts.Parallel)
+		done   = make([]bool, len(todo))
+		failed = make([]error, len(todo))
 	)
 	for k, i := range todo {
 		select {
@@ -132,7 +131,7 @@ func (e *Engine) Document(ctx context.Context, data []byte, doc *layout.Document
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			done[k] = e.page(ctx, rd, &doc.Pages[i])
+			done[k], failed[k] = e.page(ctx, rd, &doc.Pages[i])
 		}()
 	}
 	wg.Wait()
@@ -149,30 +148,44 @@ func (e *Engine) Document(ctx context.Context, data []byte, doc *layout.Document
 		doc.Warnings = append(doc.Warnings, fmt.Sprintf(
 			"Le texte de %d page(s) a été reconnu sur l’image numérisée (OCR) : il peut contenir des erreurs de lecture.", read))
 	}
+	for _, err := range failed {
+		if err != nil {
+			return err // the same for every page: OCR cannot run here
+		}
+	}
 	return nil
 }
 
 // page recognises one page and replaces its lines when the recognised text
-// reads better. It reports whether it did.
-func (e *Engine) page(ctx context.Context, rd *render.Doc, p *layout.Page) bool {
+// reads better. It reports whether it did, and an error only when OCR
+// cannot run here (ErrUnavailable): a page that cannot be pictured or read
+// is left as it was, with a note in the log.
+func (e *Engine) page(ctx context.Context, rd *render.Doc, p *layout.Page) (bool, error) {
 	start := time.Now()
 	// A scan's own image is cheap to get. Rendering a page costs a second
 	// or more: it is worth it only when the page has no text at all or
-	// unreadable text, not for a cover page with a title on it.
+	// unreadable text, not for a cover page with a title on it, and only
+	// when Tesseract is there to read it.
 	img, err := rd.Embedded(p.Number)
 	if err != nil && textless(*p) {
+		if err := e.probe(ctx); err != nil {
+			return false, err
+		}
 		img, err = e.opts.Render.PageImage(ctx, rd, p.Number)
 	}
 	if err != nil {
 		e.opts.Logger.Debug("ocr: no page image", "page", p.Number, "error", err)
-		return false
+		return false, nil
 	}
 	res, cached, err := e.Recognize(ctx, img)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrUnavailable):
+		return false, err
+	case err != nil:
 		if ctx.Err() == nil {
 			e.opts.Logger.Warn("ocr: page not recognised", "page", p.Number, "error", err)
 		}
-		return false
+		return false, nil
 	}
 	w, h := p.Width, p.Height
 	if w <= 0 || h <= 0 {
@@ -186,13 +199,13 @@ func (e *Engine) page(ctx context.Context, rd *render.Doc, p *layout.Page) bool 
 		"pixels", fmt.Sprintf("%dx%d", img.Width, img.Height), "dpi", int(img.DPI), "cached", cached,
 		"lines", len(lines), "confidence", round1(res.Confidence()), "duration", time.Since(start).Round(time.Millisecond))
 	if usableWords(lines) <= usableWords(p.Lines) {
-		return false
+		return false, nil
 	}
 	p.Lines, p.OCR, p.OCRConfidence = lines, true, round1(res.Confidence())
 	if p.Width <= 0 || p.Height <= 0 {
 		p.Width, p.Height = w, h
 	}
-	return true
+	return true, nil
 }
 
 // Recognize reads one page picture, from the cache when it was read before
