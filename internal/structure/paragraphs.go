@@ -361,6 +361,9 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		if startsLower(b.text) && continuesSentence(a.text) {
 			return true
 		}
+		if !a.ocr && !b.ocr && p > 1.12*g.pitch(a.size) {
+			return false // a sentence ends and a little more space follows
+		}
 		if b.lead != "" && !a.allBold() && !b.ocr {
 			return false // a bold run-in title opens the next item
 		}
