@@ -45,7 +45,8 @@ type Options struct {
 	Pdftoppm string
 	// DPI is the resolution of pages pdftoppm renders for OCR; 0 means 300.
 	DPI int
-	// Timeout bounds one pdftoppm run; 0 means 30 s.
+	// Timeout bounds one pdftoppm run; 0 means 10 s (a page of a report
+	// renders in well under a second; a decompression bomb takes more).
 	Timeout time.Duration
 	// Memory bounds pdftoppm's data segment; 0 means 512 MiB.
 	Memory int64
@@ -69,7 +70,7 @@ func New(opts Options) *Renderer {
 		opts.DPI = 300
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = 30 * time.Second
+		opts.Timeout = 10 * time.Second
 	}
 	if opts.Memory <= 0 {
 		opts.Memory = 512 << 20
