@@ -56,7 +56,7 @@ func splitTextLead(body string) (title, rest string, ok bool) {
 		return "", "", false
 	case strings.HasPrefix(sep, ".") && isAbbreviation(words[len(words)-1]):
 		return "", "", false
-	case hasFiniteVerb(words):
+	case hasFiniteVerb(words), sentenceStart[strings.ToLower(words[0])]:
 		return "", "", false
 	case !unicode.IsUpper(firstRune(lead)) && !unicode.IsDigit(firstRune(lead)):
 		return "", "", false
@@ -74,6 +74,14 @@ func isAbbreviation(w string) bool {
 		return true
 	}
 	return false
+}
+
+// sentenceStart are the words that open a sentence's subject rather than a
+// title: definite articles, demonstratives, possessives, pronouns.
+var sentenceStart = map[string]bool{
+	"le": true, "la": true, "les": true, "ce": true, "cet": true, "cette": true, "ces": true,
+	"son": true, "sa": true, "ses": true, "leur": true, "leurs": true, "notre": true, "nos": true,
+	"il": true, "elle": true, "ils": true, "elles": true, "on": true, "nous": true,
 }
 
 // finiteVerbs are the conjugated forms that make a lead phrase a sentence:

@@ -228,10 +228,29 @@ func buildSections(ps []para, hs []head, title int, pdf bool) []section {
 			}
 			kind = mission.KindOther
 		}
+		if kind == mission.KindOutcomes && wrapUp(secs) {
+			kind = mission.KindOther
+		}
 		secs = append(secs, section{head: i, kind: kind, rank: h.rank})
 		cur = &secs[len(secs)-1]
 	}
 	return secs
+}
+
+// wrapUp reports whether an outcomes heading would come after the outcomes
+// and the follow-up: a report's closing « Bilan » sums up, it lists no
+// outcomes of its own.
+func wrapUp(secs []section) bool {
+	seen := false
+	for _, s := range secs {
+		switch {
+		case s.kind == mission.KindOutcomes:
+			seen = true
+		case seen && (s.kind == mission.KindFollowup || s.kind == mission.KindCosts):
+			return true
+		}
+	}
+	return false
 }
 
 // subHeading reports whether heading h, inside section cur, belongs to it:
