@@ -275,15 +275,27 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 	for _, h := range d.src.Headers {
 		add(h, 3)
 	}
-	// The title and the file name name the destination, rarely the home,
-	// unless as the sender (« Mission de la Ville de Sherbrooke à Lyon »).
-	for _, s := range []string{d.title, titleCase(d.fileKey)} {
+	// The title, the file name, the heading block's dated line and a
+	// « Lieu : » line name the destination, rarely the home, unless as the
+	// sender (« Mission de la Ville de Sherbrooke à Lyon »).
+	named := []string{d.title, titleCase(d.fileKey)}
+	for _, l := range d.lines[:d.head] {
+		if _, ok := bestSpan(parseDates(l.text)); ok && len(l.text) < 120 && l.text != d.title && !signedLine(l.text) {
+			named = append(named, l.text)
+		}
+	}
+	for _, l := range d.lines {
+		if placeLine.MatchString(fold(l.text)) {
+			named = append(named, l.text)
+		}
+	}
+	for _, s := range named {
 		for _, m := range g.Scan(s) {
 			if homeBefore.MatchString(before(s, m.Start, 30)) {
 				continue
 			}
 			for _, c := range m.Cities {
-				score[c.ID] -= 15
+				delete(score, c.ID) // however often the report names it
 			}
 		}
 	}
@@ -368,6 +380,9 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 		if i == 0 && l.text == d.title {
 			continue
 		}
+		if signedLine(l.text) {
+			continue // where and when the report was signed, not the trip
+		}
 		w := float64(wHead)
 		for _, s := range sentences(l.text) {
 			if _, ok := bestSpan(parseDates(s)); ok {
@@ -438,6 +453,13 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 		return cmp.Compare(a.city.Name, b.city.Name)
 	})
 	return list
+}
+
+// signedLine reports whether a line dates the report itself: a letter's
+// dateline (« Québec, le 4 décembre 1998 ») or a « Préparé par … » line.
+func signedLine(text string) bool {
+	f := fold(text)
+	return letterDate.MatchString(f) || writingLine.MatchString(f)
 }
 
 // sentenceAt returns the sentence of text around byte offset i, within its
