@@ -188,6 +188,7 @@ func TestLoadErrors(t *testing.T) {
 func FuzzLoadAndScan(f *testing.F) {
 	f.Add("country\tFR\tFrance\t\ncity\t1\tParis\tLutèce\tFR\t2\t48.8\t2.3\tCF\n", "Mission à Paris (France), au Havre")
 	f.Add("city\t1\n", "")
+	f.Add("country\tCA\tCanada\t\nregion\tCA-ON\tOntario\tOnt.\tW\ncity\t2\tLondon\t\tCA\t3\t0\t0\tA\ncity\t3\tLe Port\t\tCA\t1\t0\t0\tW\n", "à London (Ontario), au Port, du Port, la Port")
 	f.Fuzz(func(t *testing.T, data, text string) {
 		g, err := Load(strings.NewReader(data))
 		if err != nil {
