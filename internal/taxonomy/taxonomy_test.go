@@ -47,6 +47,11 @@ func TestClassify(t *testing.T) {
 		// A passing mention is not enough.
 		{"La délégation a pris le métro pour se rendre à la réunion.", nil},
 		{"", nil},
+		// The words of every mission report name no theme.
+		{"Renforcer les liens avec les partenaires, partager l’expertise de la Ville et assurer le suivi des échanges.", nil},
+		{"Rencontrer le maire, les élus du conseil municipal et les citoyens présents pour présenter la délégation.", nil},
+		{"La délégation a participé à la conférence, aux ateliers de formation et à l’assemblée générale.", nil},
+		{"Lors de son séjour, la délégation a visité plusieurs secteurs et rencontré des responsables publics.", nil},
 		// Words of a theme inside phrases that are not about it.
 		{"Assurer la mise en œuvre du plan et la mise en œuvre des mesures avec la main-d’œuvre disponible.", nil},
 		{"Siéger au conseil d’administration de l’association et au conseil d’administration de l’Administration portuaire.", nil},
