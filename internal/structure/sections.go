@@ -318,7 +318,7 @@ func outcomes(ps []para, s section, pdf bool) []mission.Outcome {
 	for _, i := range items(ps, s) {
 		keep[i] = true
 	}
-	titled := titleLines(ps, s)
+	titled := titleLines(ps, s, pdf)
 	var out []mission.Outcome
 	var category, title *string
 	for _, i := range s.paras {
@@ -360,51 +360,66 @@ func (s *section) addSub(i int, rank float64) {
 }
 
 // titleLines finds the sub-headings that are outcome titles set on their own
-// line: those of the weakest rank when each of them heads exactly one plain
-// paragraph. Stronger sub-headings stay categories.
-func titleLines(ps []para, s section) map[int]bool {
+// line: each heads exactly one plain paragraph, one that does not name
+// itself. They are recognised by rank: every sub-heading of that rank must
+// head one such paragraph, and there must be two of them, or other
+// sub-headings (the categories) beside them.
+func titleLines(ps []para, s section, pdf bool) map[int]bool {
 	if len(s.sub) < 2 {
 		return nil
 	}
-	weakest := 0.0
-	first := true
-	for _, r := range s.sub {
-		if first || r < weakest {
-			weakest, first = r, false
-		}
+	type info struct {
+		rank  float64
+		items int
+		plain bool
 	}
-	var subs []int
-	count := map[int]int{}
+	var order []int
+	heads := map[int]*info{}
 	cur := -1
 	for _, i := range s.paras {
 		if r, ok := s.sub[i]; ok {
-			cur = -1
-			if r <= weakest+0.5 {
-				cur = i
-				subs = append(subs, i)
-			}
+			heads[i] = &info{rank: r, plain: true}
+			order = append(order, i)
+			cur = i
 			continue
 		}
 		if cur < 0 {
 			continue
 		}
-		if ps[i].marker != "" || ps[i].table {
-			return nil
+		h := heads[cur]
+		h.items++
+		p := &ps[i]
+		if p.marker != "" || p.table || namesItself(p, pdf) {
+			h.plain = false
 		}
-		if _, _, ok := splitBoldLead(ps[i].body(), ps[i].lead); ok {
-			return nil // the paragraph names itself: the line above is a category
-		}
-		count[cur]++
 	}
-	if len(subs) < 2 {
-		return nil
+	byRank := map[float64][]int{}
+	for _, i := range order {
+		byRank[heads[i].rank] = append(byRank[heads[i].rank], i)
 	}
 	out := map[int]bool{}
-	for _, i := range subs {
-		if count[i] != 1 {
-			return nil
+	for _, group := range byRank {
+		ok := len(group) >= 2 || len(byRank) > 1
+		for _, i := range group {
+			ok = ok && heads[i].items == 1 && heads[i].plain
 		}
-		out[i] = true
+		if ok {
+			for _, i := range group {
+				out[i] = true
+			}
+		}
 	}
 	return out
+}
+
+// namesItself reports whether a paragraph opens on its own run-in title.
+func namesItself(p *para, pdf bool) bool {
+	if _, _, ok := splitBoldLead(p.body(), p.lead); ok {
+		return true
+	}
+	if !pdf || p.ocr {
+		_, _, ok := splitTextLead(p.body())
+		return ok
+	}
+	return false
 }
