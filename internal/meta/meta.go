@@ -119,17 +119,19 @@ var sectionWords = []string{
 // headBlock returns how many lines open the report before its first section
 // (at most 8): the first line is always in it, being the title's.
 func headBlock(lines []line, sections []mission.Section) int {
-	const most = 8
 	for i, l := range lines {
-		if i >= most {
-			return most
+		if i >= headMost {
+			return headMost
 		}
 		if i > 0 && isSectionStart(l.text, sections) {
 			return i
 		}
 	}
-	return min(len(lines), most)
+	return min(len(lines), headMost)
 }
+
+// headMost is the most lines a heading block has.
+const headMost = 8
 
 func isSectionStart(text string, sections []mission.Section) bool {
 	f := fold(text)

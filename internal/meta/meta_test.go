@@ -207,6 +207,10 @@ func TestDatesAndYear(t *testing.T) {
 		{"place and range after a comma", report("r.txt", "Congrès annuel 2024", "Toronto, 6-9 juin 2024"),
 			Source{}, "2024-06-06", "2024-06-09", "2024"},
 		{"nothing at all", report("r.txt", "Mission à Lyon", "Objectifs", "Rencontrer."), Source{}, "null", "null", "null"},
+		{"a subtitle that looks like a section, then the dates", report("r.md", "Mission à Ichihara et à Osaka",
+			"Rencontres internationales de l’aménagement", "Du dimanche 3 au vendredi 8 novembre 2013", "Ville de Lyon – Bureau des relations internationales",
+			"Contexte", "Osaka a accueilli une délégation en février 2011."),
+			Source{}, "2013-11-03", "2013-11-08", "2013"},
 	}
 	k := DefaultKnowledge()
 	for _, tt := range tests {

@@ -86,6 +86,16 @@ func tripSpan(d *doc) (dates.Span, bool) {
 			}
 		}
 	}
+	// A line near the top that is nothing but a range dates the trip, even
+	// when a subtitle ended the heading block early (« Rencontres
+	// internationales de l'aménagement », then « Du 3 au 8 novembre 2013 »).
+	for _, l := range d.lines[:min(len(d.lines), headMost)] {
+		for _, s := range dates.Parse(l.text) {
+			if s.Kind == dates.Range && 2*(s.End-s.Start) >= len(l.text) && !signedLine(l.text) {
+				return s, true
+			}
+		}
+	}
 	if s, ok := sentenceSpan(d); ok {
 		return s, true
 	}
