@@ -279,10 +279,8 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 	// « Lieu : » line name the destination, rarely the home, unless as the
 	// sender (« Mission de la Ville de Sherbrooke à Lyon »).
 	named := []string{d.title, titleCase(d.fileKey)}
-	for _, l := range d.lines[:d.head] {
-		if _, ok := bestSpan(parseDates(l.text)); ok && len(l.text) < 120 && l.text != d.title && !signedLine(l.text) {
-			named = append(named, l.text)
-		}
+	for _, l := range d.datedTopLines() {
+		named = append(named, l.text)
 	}
 	for _, l := range d.lines {
 		if placeLine.MatchString(fold(l.text)) {
@@ -391,6 +389,13 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 		}
 		scan(l.text, w)
 	}
+	// A dated line just after a heading block that ended early (on a
+	// subtitle) still says where the trip went.
+	for _, l := range d.datedTopLines() {
+		if d.head < len(d.lines) && l.start >= d.lines[d.head].start {
+			scan(l.text, wHeadDate)
+		}
+	}
 	for _, l := range d.lines {
 		if placeLine.MatchString(fold(l.text)) {
 			scan(l.text, wPlace)
@@ -453,6 +458,26 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 		return cmp.Compare(a.city.Name, b.city.Name)
 	})
 	return list
+}
+
+// datedTopLines are the short lines among the report's first that give a
+// date (« Amsterdam (Pays-Bas), 6 au 11 septembre 2019 »), besides the
+// title and the lines that date the report itself; after the heading block,
+// only lines that read like headings, not sentences.
+func (d *doc) datedTopLines() []line {
+	var out []line
+	for i, l := range d.lines[:min(len(d.lines), headMost)] {
+		if len(l.text) >= 120 || l.text == d.title || signedLine(l.text) {
+			continue
+		}
+		if i >= d.head && (len(l.text) >= 90 || strings.HasSuffix(l.text, ".")) {
+			continue
+		}
+		if _, ok := bestSpan(parseDates(l.text)); ok {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // signedLine reports whether a line dates the report itself: a letter's
