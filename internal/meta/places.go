@@ -488,12 +488,21 @@ func signedLine(text string) bool {
 }
 
 // sentenceAt returns the sentence of text around byte offset i, within its
-// line.
+// line and at most 300 bytes each side (a long text stays linear to read).
 func sentenceAt(text string, i int) string {
-	start := strings.LastIndexAny(text[:i], ".;!?\n") + 1
-	end := strings.IndexAny(text[i:], ".;!?\n")
+	const most = 300
+	lo := max(0, i-most)
+	for lo < i && !utf8.RuneStart(text[lo]) {
+		lo++
+	}
+	hi := min(len(text), i+most)
+	for hi > i && hi < len(text) && !utf8.RuneStart(text[hi]) {
+		hi--
+	}
+	start := lo + strings.LastIndexAny(text[lo:i], ".;!?\n") + 1
+	end := strings.IndexAny(text[i:hi], ".;!?\n")
 	if end < 0 {
-		end = len(text) - i
+		end = hi - i
 	}
 	return text[start : i+end]
 }
