@@ -120,7 +120,10 @@ func textContinues(cur *para, a, b *line, width int, double, markdown bool) bool
 	case cur.marker != "" && b.blank == 0 && b.indent >= 2 && b.indent > a.indent:
 		return true // an indented line under a list item goes on with it
 	case terminal(a.text):
-		return startsLower(b.text) && continuesSentence(a.text)
+		// A sentence ends with the line; the paragraph goes on only if the
+		// line was full: the next word would not have fitted on it.
+		return startsLower(b.text) && continuesSentence(a.text) ||
+			width > 0 && !double && utf8.RuneCountInString(a.text)+1+utf8.RuneCountInString(firstWord(b.text)) > width
 	case startsLower(b.text), endsOpen(a.text):
 		return true
 	case width > 0 && utf8.RuneCountInString(a.text) >= width*6/10:
@@ -129,6 +132,13 @@ func textContinues(cur *para, a, b *line, width int, double, markdown bool) bool
 		return true
 	}
 	return false
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexAny(s, " \t"); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // wrapWidth estimates the column at which a hard-wrapped text file was cut,
@@ -310,6 +320,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		return false
 	}
 	startsBold := b.bold || b.lead != ""
+	p := b.y - a.y
 	switch {
 	case a.ocr || b.ocr:
 		// Weight guessed from pixels says too little to split on.
@@ -319,7 +330,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		return false // a heading below a paragraph
 	case a.allBold() && b.allBold() && startsUpper(b.text) && !endsOpen(a.text) && !endsWithHyphen(a.text) &&
 		(isCaps(a.text) != isCaps(b.text) && len(strings.Fields(a.text)) > 1 && len(strings.Fields(b.text)) > 1 ||
-			headingKind(a.text) != ""):
+			headingKind(a.text) != "" || b.page == a.page && p > 1.12*g.pitch(a.size)):
 		return false // a section heading above a sub-heading or a title
 	}
 	if b.page != a.page || b.y < a.y-1 {
@@ -331,7 +342,6 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		return startsLower(b.text) || endsWithHyphen(a.text) || endsOpen(a.text) ||
 			a.x+a.w >= g.lineEnd(cur, a, nil)-0.12*max(a.w, 100)
 	}
-	p := b.y - a.y
 	if p > pitchTol*g.pitch(a.size) || p < 0.5*a.size {
 		return false
 	}
