@@ -290,10 +290,15 @@ func TestRequestTimeout(t *testing.T) {
 	}
 }
 
-// gateExtractor holds every extraction until its gate closes.
-type gateExtractor struct{ gate chan struct{} }
+// gateExtractor says on entered when an extraction starts, then holds it
+// until its gate closes.
+type gateExtractor struct{ entered, gate chan struct{} }
 
 func (g gateExtractor) Extract(ctx context.Context, data []byte, filename string) (*mission.Mission, error) {
+	select {
+	case g.entered <- struct{}{}:
+	default:
+	}
 	select {
 	case <-g.gate:
 	case <-ctx.Done():
@@ -309,32 +314,39 @@ func TestQueueFullIs503WithRetryAfter(t *testing.T) {
 	}
 	defer st.Close()
 	idx := &memIndex{docs: map[string]*mission.Mission{}}
-	gate := make(chan struct{})
-	svc, err := service.New(context.Background(), st, idx, gateExtractor{gate}, service.Config{Workers: 1, Queue: -1})
+	g := gateExtractor{entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	svc, err := service.New(context.Background(), st, idx, g, service.Config{Workers: 1, Queue: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := &testServer{Server: httptest.NewServer(New(svc, idx, Config{RetryAfter: 3 * time.Second})), idx: idx, svc: svc}
 	defer ts.Close()
-	first := make(chan int)
+	first := make(chan int, 1)
 	go func() {
-		resp, _ := ts.upload(t, "", "a.txt", []byte("Premier\n"), nil)
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("file", "a.txt")
+		fw.Write([]byte("Premier\n"))
+		mw.Close()
+		resp, err := http.Post(ts.URL+"/api/v1/documents", mw.FormDataContentType(), &body)
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
 		first <- resp.StatusCode
 	}()
-	// The first upload holds the only slot; then a second is refused.
-	var resp *http.Response
-	var b []byte
-	for range 500 {
-		resp, b = ts.upload(t, "", "b.txt", []byte("Second\n"), nil)
-		if resp.StatusCode != http.StatusCreated {
-			break
-		}
-		time.Sleep(10 * time.Millisecond) // the second got in first: try again
+	// Once the first upload holds the only slot, a second is refused.
+	select {
+	case <-g.entered:
+	case code := <-first:
+		t.Fatalf("first POST = %d before its extraction started", code)
 	}
+	resp, b := ts.upload(t, "", "b.txt", []byte("Second\n"), nil)
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") != "3" || errorCode(t, "POST with a full queue", b) != "busy" {
 		t.Errorf("POST with a full queue = %d, Retry-After %q, %s; want 503 busy with Retry-After 3", resp.StatusCode, resp.Header.Get("Retry-After"), b)
 	}
-	close(gate)
+	close(g.gate)
 	if got := <-first; got != http.StatusCreated {
 		t.Errorf("first POST = %d, want 201", got)
 	}
