@@ -397,14 +397,23 @@ func titleLines(ps []para, s section, pdf bool) map[int]bool {
 	for _, i := range order {
 		byRank[heads[i].rank] = append(byRank[heads[i].rank], i)
 	}
+	// Within one rank, a heading directly followed by another heading is
+	// the category above it; the others must each head one plain paragraph.
 	out := map[int]bool{}
 	for _, group := range byRank {
-		ok := len(group) >= 2 || len(byRank) > 1
+		var titles []int
+		ok := true
 		for _, i := range group {
-			ok = ok && heads[i].items == 1 && heads[i].plain
+			switch h := heads[i]; {
+			case h.items == 0:
+			case h.items == 1 && h.plain:
+				titles = append(titles, i)
+			default:
+				ok = false
+			}
 		}
-		if ok {
-			for _, i := range group {
+		if ok && (len(titles) >= 2 || len(titles) == 1 && len(byRank) > 1) {
+			for _, i := range titles {
 				out[i] = true
 			}
 		}
