@@ -123,7 +123,8 @@ func textContinues(cur *para, a, b *line, width int, double, markdown bool) bool
 		// A sentence ends with the line; the paragraph goes on only if the
 		// line was full: the next word would not have fitted on it.
 		return startsLower(b.text) && continuesSentence(a.text) ||
-			width > 0 && !double && utf8.RuneCountInString(a.text)+1+utf8.RuneCountInString(firstWord(b.text)) > width
+			cur.lines >= 2 && width > 0 && !double &&
+				utf8.RuneCountInString(a.text)+1+utf8.RuneCountInString(firstWord(b.text)) > width
 	case startsLower(b.text), endsOpen(a.text):
 		return true
 	case width > 0 && utf8.RuneCountInString(a.text) >= width*6/10:
@@ -316,8 +317,17 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 	if a.ocr || b.ocr {
 		sizeTol, pitchTol = max(0.6, 0.2*a.size), 1.6
 	}
-	if b.marker != "" || cur.table || math.Abs(a.size-b.size) > sizeTol {
+	if cur.table || math.Abs(a.size-b.size) > sizeTol {
 		return false
+	}
+	if b.marker != "" {
+		// A dash that opens a continuation line of a list item, while the
+		// sentence goes on, is punctuation (« d’ICLEI / – Gouvernements
+		// locaux... »), not a new item.
+		dash := b.marker == "–" || b.marker == "—" || b.marker == "-"
+		if !dash || cur.marker == "" || b.x <= first.x+4 || terminal(a.text) || b.page != a.page || b.y < a.y {
+			return false
+		}
 	}
 	startsBold := b.bold || b.lead != ""
 	p := b.y - a.y
