@@ -12,6 +12,7 @@ const (
 	topMargin    = 0.11
 	bottomMargin = 0.11
 	edgeMargin   = topMargin // where a single page's margin notes sit
+	outerBand    = 0.08      // where a header in small print sits, repeated or not
 )
 
 var pageNumberRE = regexp.MustCompile(`(?i)^(?:[-–—]\s*)?(?:page\s+|p\.\s*)?\d{1,4}(?:\s*(?:de|sur|/|of)\s*\d{1,4})?(?:\s*[-–—])?$`)
@@ -64,13 +65,18 @@ func stripRunning(pages [][]line, heights []float64) (kept [][]line, removed []s
 	if withText >= 4 {
 		need = (withText + 1) / 2
 	}
-	// On a single page nothing repeats: a line in small print at the very
-	// edge of the page (a browser's date and address) is taken as a margin.
+	// A line in small print at the edge of a page is a margin note even when
+	// nothing repeats it (a single page, a header from page 2 on, a
+	// browser's date and address).
 	textSize := bodyLineSize(pages)
 	edge := func(p int, l line) bool {
 		h := heights[p]
-		return withText == 1 && h > 0 && textSize > 0 && l.size < textSize-1 &&
-			(l.y < h*edgeMargin || l.y+l.h > h*(1-edgeMargin))
+		band := edgeMargin
+		if withText > 1 {
+			band = outerBand
+		}
+		return h > 0 && textSize > 0 && l.size < textSize-1 &&
+			(l.y < h*band || l.y+l.h > h*(1-band))
 	}
 	seenText := map[string]bool{}
 	out := make([][]line, len(pages))

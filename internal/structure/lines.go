@@ -79,6 +79,10 @@ func readLines(doc *layout.Document) [][]line {
 				out[n-1] = attachMarker(out[n-1], ln)
 				continue
 			}
+			if n := len(out); pdf && n > 0 && sameBaseline(&out[n-1], &ln) && ln.x-(out[n-1].x+out[n-1].w) < 2*max(ln.size, 4) {
+				out[n-1] = appendFragment(out[n-1], ln)
+				continue
+			}
 			out = append(out, ln)
 		}
 		pages = append(pages, out)
@@ -110,6 +114,18 @@ func attachMarker(m, l line) line {
 	l.x = m.x
 	l.blank = m.blank
 	return l
+}
+
+// appendFragment puts back together a line the reader cut at a wide space
+// (justified text): a table cell would sit further away.
+func appendFragment(a, b line) line {
+	a.text = a.text + " " + b.text
+	a.w = b.x + b.w - a.x
+	a.bold = a.bold && b.bold
+	if a.lead != "" && a.lead == a.body() && b.lead != "" {
+		a.lead += " " + b.lead
+	}
+	return a
 }
 
 // makeLine cleans one layout line; ok is false for a line with no visible text.
