@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// timing is one command's cost: wall time, process start included, and the
+// CPU time of the process and the children it waited for.
+type timing struct {
+	wall, cpu time.Duration
+}
+
+// timed runs a command, its output discarded unless out is given.
+func timed(ctx context.Context, out *bytes.Buffer, name string, args ...string) (timing, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	if out != nil {
+		cmd.Stdout = out
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	t0 := time.Now()
+	err := cmd.Run()
+	t := timing{wall: time.Since(t0)}
+	if cmd.ProcessState != nil {
+		t.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	if err != nil {
+		return t, fmt.Errorf("%s %v: %w: %s", name, args, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return t, nil
+}
+
+// archive returns a synthetic archive written by genarchive with args,
+// writing it unless a previous run did.
+func archive(ctx context.Context, c config, name string, n int, args ...string) (string, error) {
+	dir := filepath.Join(c.work, name)
+	files := filepath.Join(dir, "files")
+	if es, err := os.ReadDir(files); err == nil && len(es) == n {
+		return files, nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	bin, err := genarchive(ctx, c)
+	if err != nil {
+		return "", err
+	}
+	args = append(args, "-n", strconv.Itoa(n), "-q", dir)
+	if _, err := timed(ctx, nil, bin, args...); err != nil {
+		return "", err
+	}
+	return files, nil
+}
+
+// genarchive builds the archive generator into the working directory.
+func genarchive(ctx context.Context, c config) (string, error) {
+	bin := filepath.Join(c.work, "genarchive")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./internal/tools/genarchive")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build ./internal/tools/genarchive: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+var pdfinfoPages = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
+
+// pdfPages counts a PDF's pages with pdfinfo (poppler-utils, beside pdftotext).
+func pdfPages(ctx context.Context, path string) (int, error) {
+	var out bytes.Buffer
+	if _, err := timed(ctx, &out, "pdfinfo", path); err != nil {
+		return 0, err
+	}
+	m := pdfinfoPages.FindSubmatch(out.Bytes())
+	if m == nil {
+		return 0, fmt.Errorf("pdfinfo %s: no page count", path)
+	}
+	return strconv.Atoi(string(m[1]))
+}
+
+// benchExtract times `escale extract --json` and `pdftotext` on the same
+// multi-page PDFs, file by file, alternating which runs first.
+func benchExtract(ctx context.Context, c config, t *table) error {
+	// Born-digital PDFs of one to six pages as synth draws them; the
+	// one-page ones are left out (the target is over multi-page reports).
+	files, err := archive(ctx, c, fmt.Sprintf("extract-%d-seed%d", c.extractN, c.seed+1), c.extractN*3/2+10,
+		"-seed", strconv.FormatInt(c.seed+1, 10), "-pdf", "1")
+	if err != nil {
+		return err
+	}
+	es, err := os.ReadDir(files)
+	if err != nil {
+		return err
+	}
+	type pdf struct {
+		path  string
+		pages int
+	}
+	var pdfs []pdf
+	for _, e := range es {
+		p := filepath.Join(files, e.Name())
+		n, err := pdfPages(ctx, p)
+		if err != nil {
+			return err
+		}
+		if n >= 2 {
+			pdfs = append(pdfs, pdf{p, n})
+		}
+		if len(pdfs) == c.extractN {
+			break
+		}
+	}
+	var (
+		pages          int
+		esc, peer      timing
+		escPer, peerPe []time.Duration // per file and page
+	)
+	var out bytes.Buffer
+	for r := range c.rounds {
+		for i, f := range pdfs {
+			runEscale := func() error {
+				out.Reset()
+				tm, err := timed(ctx, &out, c.escale, "extract", "--json", f.path)
+				if err != nil {
+					return err
+				}
+				var rec struct {
+					Pages int `json:"pages"`
+				}
+				if err := json.Unmarshal(out.Bytes(), &rec); err != nil {
+					return fmt.Errorf("escale extract %s: output is not a record: %w", f.path, err)
+				}
+				if rec.Pages != f.pages {
+					return fmt.Errorf("escale extract %s: %d pages, pdfinfo says %d", f.path, rec.Pages, f.pages)
+				}
+				esc.wall += tm.wall
+				esc.cpu += tm.cpu
+				escPer = append(escPer, tm.wall/time.Duration(f.pages))
+				return nil
+			}
+			runPeer := func() error {
+				if c.skipPeers {
+					return nil
+				}
+				tm, err := timed(ctx, nil, "pdftotext", f.path, "-")
+				if err != nil {
+					return err
+				}
+				peer.wall += tm.wall
+				peer.cpu += tm.cpu
+				peerPe = append(peerPe, tm.wall/time.Duration(f.pages))
+				return nil
+			}
+			first, second := runEscale, runPeer
+			if (r+i)%2 == 1 {
+				first, second = runPeer, runEscale
+			}
+			if err := first(); err != nil {
+				return err
+			}
+			if err := second(); err != nil {
+				return err
+			}
+			pages += f.pages
+		}
+	}
+	size := fmt.Sprintf("%d PDFs, %d pages, ×%d", len(pdfs), pages/c.rounds, c.rounds)
+	per := func(d time.Duration) time.Duration { return d / time.Duration(max(pages, 1)) }
+	row := func(measure string, e, p time.Duration) {
+		r := row{measure: measure, size: size, escale: ms(e), target: "≤ pdftotext"}
+		if !c.skipPeers {
+			r.peer = "pdftotext " + ms(p)
+			r.met = fmt.Sprintf("%s (×%.2f)", yesNo(e <= p), float64(e)/float64(max(p, 1)))
+		}
+		t.add(r)
+	}
+	row("Extraction per page, wall, one process per file", per(esc.wall), per(peer.wall))
+	row("Extraction per page, median over files, wall", percentile(escPer, 50), percentile(peerPe, 50))
+	row("Extraction per page, CPU (process and children)", per(esc.cpu), per(peer.cpu))
+	return nil
+}
