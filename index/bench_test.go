@@ -168,6 +168,9 @@ func BenchmarkSearchScale(b *testing.B) {
 	for _, c := range synthrec.Classes {
 		b.Run(c.Name, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
+			var hits, scored int
+			ix.trace = func(h, s int) { hits, scored = hits+h, scored+s }
+			defer func() { ix.trace = nil }()
 			for i := 0; b.Loop(); i++ {
 				sq := c.Queries[i%len(c.Queries)]
 				q := Query{Text: sq.Text, Filters: sq.Filters, YearFrom: sq.YearFrom, Size: 10}
@@ -178,6 +181,10 @@ func BenchmarkSearchScale(b *testing.B) {
 				lat = append(lat, time.Since(t0))
 			}
 			reportLatency(b, lat)
+			if hits > 0 {
+				// The share of hits the engine had to score exactly.
+				b.ReportMetric(float64(scored)/float64(hits), "scored/hit")
+			}
 		})
 	}
 }

@@ -63,7 +63,9 @@ type Index struct {
 	exact    analysis.Analyzer // AnalyzerExact
 	root     analysis.Analyzer // AnalyzerRoot
 	stats    atomic.Pointer[stats]
-	write    sync.Mutex // a mission and its passages change together
+	write    sync.Mutex             // a mission and its passages change together
+	tables   *tables                // the missions' segments as their search reads them (segtable.go)
+	trace    func(hits, scored int) // benchmarks: how many hits each search scored
 }
 
 const (
@@ -99,7 +101,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		missions.Close()
 		return nil, err
 	}
-	ix := &Index{missions: missions, passages: passages, log: log, places: opts.Places}
+	ix := &Index{missions: missions, passages: passages, log: log, places: opts.Places, tables: newTables()}
 	ix.fr = mm.AnalyzerNamed(AnalyzerFrench)
 	ix.exact = mm.AnalyzerNamed(AnalyzerExact)
 	ix.root = mm.AnalyzerNamed(AnalyzerRoot)

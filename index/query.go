@@ -302,6 +302,49 @@ func filter(q query.BoostableQuery) query.Query { return boosted(q, 0) }
 // (prof) for p, or nil when p has no text. Every word the query names is
 // ranked by rankQuery; what the syntax requires or excludes only selects.
 func rankedQuery(p *plan, prof *profile, avg [nRoles]float64, places bool) query.Query {
+	rq, sel, nots := rankParts(p, prof, avg, places)
+	var qs []query.Query
+	if rq != nil {
+		qs = append(qs, rq)
+	}
+	qs = append(qs, sel...)
+	var q query.Query
+	switch {
+	case len(qs) > 0:
+		q = and(qs...)
+	case len(nots) > 0:
+		q = query.NewMatchAllQuery()
+	default:
+		return nil
+	}
+	if len(nots) > 0 {
+		q = query.NewBooleanQuery([]query.Query{q}, nil, nots)
+	}
+	return q
+}
+
+// selection is the query for what only selects among the documents (sel
+// required, nots excluded), nil when nothing does.
+func selection(sel, nots []query.Query) query.Query {
+	var q query.Query
+	switch {
+	case len(sel) > 0:
+		q = and(sel...)
+	case len(nots) > 0:
+		q = query.NewMatchAllQuery()
+	default:
+		return nil
+	}
+	if len(nots) > 0 {
+		q = query.NewBooleanQuery([]query.Query{q}, nil, nots)
+	}
+	return q
+}
+
+// rankParts splits the text of p into what ranks (a rankQuery over the
+// words, nil when none), what selects (phrases, required and prefixed
+// words, field clauses) and what excludes.
+func rankParts(p *plan, prof *profile, avg [nRoles]float64, places bool) (rq *rankQuery, sel, nots []query.Query) {
 	var words []rankWord
 	seg := 0
 	add := func(ws []word) {
@@ -323,7 +366,6 @@ func rankedQuery(p *plan, prof *profile, avg [nRoles]float64, places bool) query
 	}
 	add(p.words)
 	add(p.must)
-	var sel []query.Query
 	for _, ph := range p.phrases {
 		add(p.analyzed[ph])
 		sel = append(sel, filter(phraseQuery(fExact, ph)))
@@ -353,32 +395,16 @@ func rankedQuery(p *plan, prof *profile, avg [nRoles]float64, places bool) query
 			sel = append(sel, filter(mq))
 		}
 	}
-	var qs []query.Query
 	if len(words) > 0 {
-		rq := &rankQuery{words: words, prof: prof, avg: avg}
+		rq = &rankQuery{words: words, prof: prof, avg: avg}
 		if places {
 			rq.places, rq.years = p.places, p.years
 		}
-		qs = append(qs, rq)
 	}
-	qs = append(qs, sel...)
-	var q query.Query
-	switch {
-	case len(qs) > 0:
-		q = and(qs...)
-	case len(p.not) > 0:
-		q = query.NewMatchAllQuery()
-	default:
-		return nil
+	for _, w := range p.not {
+		nots = append(nots, anywhere(w.stem))
 	}
-	if len(p.not) > 0 {
-		var nots []query.Query
-		for _, w := range p.not {
-			nots = append(nots, anywhere(w.stem))
-		}
-		q = query.NewBooleanQuery([]query.Query{q}, nil, nots)
-	}
-	return q
+	return rq, sel, nots
 }
 
 func phraseQuery(field, text string) *query.MatchPhraseQuery {

@@ -131,6 +131,118 @@ type rankQuery struct {
 	avg    [nRoles]float64 // average field lengths
 }
 
+// listSpec is one posting list a rankQuery reads: a term of the field that
+// plays role, for word (-1 for places and years), and how many documents
+// hold it.
+type listSpec struct {
+	term string
+	role int
+	word int
+	df   uint64
+}
+
+// dfFunc counts the live documents whose field holds term.
+type dfFunc func(field, term string) (uint64, error)
+
+// lists decides which posting lists q reads over an index of n documents,
+// and each word's IDF: every role of every word, its root and its typos,
+// the places the query names (unless most documents name them: the home
+// city) and its years. Only lists that hold a document are kept. Both the
+// Bleve searcher (rankSearcher) and the missions' own search (engine.go)
+// start from it, so that they score alike.
+func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64, idfSum float64, err error) {
+	add := func(term string, role, word int) (uint64, error) {
+		field := q.prof.field[role]
+		if field == "" || term == "" {
+			return 0, nil
+		}
+		c, err := df(field, term)
+		if err != nil || c == 0 {
+			return 0, err
+		}
+		specs = append(specs, listSpec{term: term, role: role, word: word, df: c})
+		return c, nil
+	}
+	idf = make([]float64, len(q.words))
+	for i, w := range q.words {
+		df, err := add(w.stem, roleBody, i)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		for _, role := range []int{roleLead, roleTitle, roleDest, roleHeads, roleNames} {
+			if _, err := add(w.stem, role, i); err != nil {
+				return nil, nil, 0, err
+			}
+		}
+		rdf, err := add(w.root, roleRoot, i)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if df == 0 {
+			df = rdf
+		}
+		for _, f := range w.fuzzy {
+			fdf, err := add(f, roleFuzzy, i)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			if rdf == 0 {
+				df = max(df, fdf)
+			}
+		}
+		idf[i] = math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
+		idfSum += idf[i]
+	}
+	for _, p := range q.places {
+		before := len(specs)
+		var found uint64
+		for _, role := range []int{roleCity, roleCountry} {
+			c, err := add(p.key, role, -1)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			found += c
+		}
+		if found == 0 {
+			continue
+		}
+		// A place most reports name (the home city) says nothing of what a
+		// query is about: « l’AIVP à Québec » is no query for missions held
+		// in Québec.
+		common, err := q.common(df, n, p.stems)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if common {
+			specs = specs[:before]
+		}
+	}
+	for _, y := range q.years {
+		if _, err := add(y, roleYear, -1); err != nil {
+			return nil, nil, 0, err
+		}
+	}
+	return specs, idf, idfSum, nil
+}
+
+// common reports whether more than half the documents' content holds every
+// one of stems.
+func (q *rankQuery) common(df dfFunc, n float64, stems []string) (bool, error) {
+	if len(stems) == 0 {
+		return false, nil
+	}
+	for _, st := range stems {
+		c, err := df(q.prof.field[roleBody], st)
+		if err != nil {
+			return false, err
+		}
+		if 2*float64(c) <= n {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 type posting struct {
 	r    index.TermFieldReader
 	cur  *index.TermFieldDoc
@@ -144,95 +256,36 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	if err != nil {
 		return nil, err
 	}
-	s := &rankSearcher{q: q, n: float64(n), explain: opts.Explain, locs: opts.IncludeTermVectors}
+	s := &rankSearcher{explain: opts.Explain, locs: opts.IncludeTermVectors}
 	ok := false
 	defer func() {
 		if !ok {
 			s.Close()
 		}
 	}()
-	prox := len(q.words) > 1
-	add := func(term string, role, word int) (uint64, error) {
-		field := q.prof.field[role]
-		if field == "" || term == "" {
-			return 0, nil
-		}
-		vectors := prox && role == roleBody || s.locs && q.prof.highlight[role] != ""
-		tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, vectors)
+	df := func(field, term string) (uint64, error) {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 		if err != nil {
 			return 0, err
 		}
 		c := tfr.Count()
-		if c == 0 {
-			return 0, tfr.Close()
-		}
-		s.postings = append(s.postings, &posting{r: tfr, term: term, word: word, role: role})
-		return c, nil
+		return c, tfr.Close()
 	}
-	s.idf = make([]float64, len(q.words))
-	for i, w := range q.words {
-		df, err := add(w.stem, roleBody, i)
+	specs, idf, idfSum, err := q.lists(df, float64(n))
+	if err != nil {
+		return nil, err
+	}
+	s.scorer = scorer{q: q, idf: idf, idfSum: idfSum}
+	prox := len(q.words) > 1
+	for _, sp := range specs {
+		vectors := prox && sp.role == roleBody || s.locs && q.prof.highlight[sp.role] != ""
+		tfr, err := r.TermFieldReader(ctx, []byte(sp.term), q.prof.field[sp.role], true, true, vectors)
 		if err != nil {
 			return nil, err
 		}
-		for _, role := range []int{roleLead, roleTitle, roleDest, roleHeads, roleNames} {
-			if _, err := add(w.stem, role, i); err != nil {
-				return nil, err
-			}
-		}
-		rdf, err := add(w.root, roleRoot, i)
-		if err != nil {
-			return nil, err
-		}
-		if df == 0 {
-			df = rdf
-		}
-		for _, f := range w.fuzzy {
-			fdf, err := add(f, roleFuzzy, i)
-			if err != nil {
-				return nil, err
-			}
-			if rdf == 0 {
-				df = max(df, fdf)
-			}
-		}
-		s.idf[i] = math.Log(1 + (s.n-float64(df)+0.5)/(float64(df)+0.5))
-		s.idfSum += s.idf[i]
+		s.postings = append(s.postings, &posting{r: tfr, term: sp.term, word: sp.word, role: sp.role})
 	}
-	for _, p := range q.places {
-		before := len(s.postings)
-		var found uint64
-		for _, role := range []int{roleCity, roleCountry} {
-			c, err := add(p.key, role, -1)
-			if err != nil {
-				return nil, err
-			}
-			found += c
-		}
-		if found == 0 {
-			continue
-		}
-		// A place most reports name (the home city) says nothing of what a
-		// query is about: « l’AIVP à Québec » is no query for missions held
-		// in Québec.
-		common, err := s.common(ctx, r, p.stems)
-		if err != nil {
-			return nil, err
-		}
-		if common {
-			for _, p := range s.postings[before:] {
-				p.r.Close()
-			}
-			s.postings = s.postings[:before]
-		}
-	}
-	for _, y := range q.years {
-		if _, err := add(y, roleYear, -1); err != nil {
-			return nil, err
-		}
-	}
-	s.tf = make([][nRoles]float64, len(q.words))
-	s.pos = make([][]uint64, len(q.words))
+	s.doc = newDocState(len(q.words))
 	for _, p := range s.postings {
 		if p.cur, err = p.r.Next(nil); err != nil {
 			return nil, err
@@ -246,45 +299,60 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 	return s, nil
 }
 
-// common reports whether more than half the documents' content holds every
-// one of stems.
-func (s *rankSearcher) common(ctx context.Context, r index.IndexReader, stems []string) (bool, error) {
-	if len(stems) == 0 {
-		return false, nil
-	}
-	for _, st := range stems {
-		tfr, err := r.TermFieldReader(ctx, []byte(st), s.q.prof.field[roleBody], false, false, false)
-		if err != nil {
-			return false, err
-		}
-		c := tfr.Count()
-		if err := tfr.Close(); err != nil {
-			return false, err
-		}
-		if 2*float64(c) <= s.n {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
 // rankSearcher merges the posting lists of a rankQuery, one document at a time.
 type rankSearcher struct {
-	q        *rankQuery
-	n        float64
-	idf      []float64
-	idfSum   float64
+	scorer
 	postings []*posting
 	heap     postingHeap
 	explain  bool
-	locs     bool // fill term locations, for highlighting
+	locs     bool     // fill term locations, for highlighting
+	doc      docState // the current document's, reset at each
+}
 
-	// per document, reset at each
+// scorer scores documents for a rankQuery once its lists are known.
+type scorer struct {
+	q      *rankQuery
+	idf    []float64
+	idfSum float64
+}
+
+// docState is what the posting lists say of one document.
+type docState struct {
 	tf   [][nRoles]float64 // word -> role -> frequency / length norm
 	pos  [][]uint64        // word -> positions in the content
 	city bool
 	ctry bool
 	year bool
+}
+
+func newDocState(words int) docState {
+	return docState{tf: make([][nRoles]float64, words), pos: make([][]uint64, words)}
+}
+
+func (d *docState) reset() {
+	for i := range d.tf {
+		d.tf[i] = [nRoles]float64{}
+		d.pos[i] = d.pos[i][:0]
+	}
+	d.city, d.ctry, d.year = false, false, false
+}
+
+// add records one posting of a word's role (or a place or year, word < 0):
+// freq occurrences in a field whose Bleve norm is norm.
+func (d *docState) add(sc *scorer, role, word int, freq uint64, norm float64) {
+	switch role {
+	case roleCity:
+		d.city = true
+		return
+	case roleCountry:
+		d.ctry = true
+		return
+	case roleYear:
+		d.year = true
+		return
+	}
+	prof := sc.q.prof
+	d.tf[word][role] += float64(freq) / lengthNorm(norm, prof.b[role], sc.q.avg[role])
 }
 
 type postingHeap []*posting
@@ -313,11 +381,7 @@ func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 	if len(s.heap) == 0 {
 		return nil, nil
 	}
-	for i := range s.tf {
-		s.tf[i] = [nRoles]float64{}
-		s.pos[i] = s.pos[i][:0]
-	}
-	s.city, s.ctry, s.year = false, false, false
+	s.doc.reset()
 	dm := ctx.DocumentMatchPool.Get()
 	dm.IndexInternalID = index.NewIndexInternalIDFrom(dm.IndexInternalID, s.heap[0].cur.ID)
 	for len(s.heap) > 0 && s.heap[0].cur.ID.Equals(dm.IndexInternalID) {
@@ -334,31 +398,19 @@ func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 			heap.Fix(&s.heap, 0)
 		}
 	}
-	dm.Score = s.score(dm)
+	dm.Score = s.score(&s.doc, dm, s.explain)
 	return dm, nil
 }
 
 // take records what posting p says of the current document dm.
 func (s *rankSearcher) take(p *posting, dm *search.DocumentMatch) {
-	switch p.role {
-	case roleCity:
-		s.city = true
-		return
-	case roleCountry:
-		s.ctry = true
-		return
-	case roleYear:
-		s.year = true
-		return
-	}
-	prof := s.q.prof
-	s.tf[p.word][p.role] += float64(p.cur.Freq) / lengthNorm(p.cur.Norm, prof.b[p.role], s.q.avg[p.role])
+	s.doc.add(&s.scorer, p.role, p.word, p.cur.Freq, p.cur.Norm)
 	if p.role == roleBody {
 		for _, v := range p.cur.Vectors {
-			s.pos[p.word] = append(s.pos[p.word], v.Pos)
+			s.doc.pos[p.word] = append(s.doc.pos[p.word], v.Pos)
 		}
 	}
-	if f := prof.highlight[p.role]; s.locs && f != "" {
+	if f := s.q.prof.highlight[p.role]; s.locs && f != "" {
 		for _, v := range p.cur.Vectors {
 			dm.FieldTermLocations = append(dm.FieldTermLocations, search.FieldTermLocation{
 				Field: f, Term: p.term, Location: search.Location{Pos: v.Pos, Start: v.Start, End: v.End},
@@ -369,12 +421,13 @@ func (s *rankSearcher) take(p *posting, dm *search.DocumentMatch) {
 
 func sat(x float64) float64 { return x * (k1 + 1) / (k1 + x) }
 
-// score combines what take recorded (see the comment at the top of the file).
-func (s *rankSearcher) score(dm *search.DocumentMatch) float64 {
+// score combines what the posting lists say of one document (see the
+// comment at the top of the file); dm receives the explanation when asked.
+func (s *scorer) score(d *docState, dm *search.DocumentMatch, explain bool) float64 {
 	var base, covered float64
 	all := true
 	var expl []*search.Explanation
-	for i, tf := range s.tf {
+	for i, tf := range d.tf {
 		content := tf[roleBody] + wContentLead*tf[roleLead]
 		cover := 1.0
 		if tf[roleBody] == 0 {
@@ -396,7 +449,7 @@ func (s *rankSearcher) score(dm *search.DocumentMatch) float64 {
 			wHeadsBonus*sat(tf[roleHeads]) + wNamesBonus*sat(tf[roleNames])
 		base += s.idf[i] * w
 		covered += s.idf[i] * cover
-		if s.explain {
+		if explain {
 			expl = append(expl, &search.Explanation{Value: s.idf[i] * w, Message: fmt.Sprintf(
 				"word %q idf=%.2f content=%.2f title=%.2f dest=%.2f heads=%.2f names=%.2f cover=%.1f",
 				s.q.words[i].stem, s.idf[i], content, tf[roleTitle], tf[roleDest], tf[roleHeads], tf[roleNames], cover)})
@@ -408,9 +461,9 @@ func (s *rankSearcher) score(dm *search.DocumentMatch) float64 {
 		if a.seg != b.seg || b.pos <= a.pos {
 			continue
 		}
-		if d := pairDistance(s.pos[i], s.pos[i+1], uint64(b.pos-a.pos)); d >= 0 {
+		if dist := pairDistance(d.pos[i], d.pos[i+1], uint64(b.pos-a.pos)); dist >= 0 {
 			wp := wPairNear
-			if d == 0 {
+			if dist == 0 {
 				wp = wPairExact
 			}
 			prox += wp * math.Min(s.idf[i], s.idf[i+1])
@@ -425,18 +478,18 @@ func (s *rankSearcher) score(dm *search.DocumentMatch) float64 {
 		score *= 1 + allBonus
 	}
 	switch {
-	case s.city:
+	case d.city:
 		score *= 1 + wCity
-	case s.ctry:
+	case d.ctry:
 		score *= 1 + wCountry
 	}
-	if s.year {
+	if d.year {
 		score *= 1 + wYear
 	}
-	if s.explain {
+	if explain {
 		expl = append(expl, &search.Explanation{Value: prox, Message: "proximity"})
 		dm.Expl = &search.Explanation{Value: score, Message: fmt.Sprintf(
-			"rank: (words + proximity) × coverage^%.0f (%.2f), all=%v city=%v country=%v year=%v", coverPower, cov, all, s.city, s.ctry, s.year), Children: expl}
+			"rank: (words + proximity) × coverage^%.0f (%.2f), all=%v city=%v country=%v year=%v", coverPower, cov, all, d.city, d.ctry, d.year), Children: expl}
 	}
 	return score
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,6 +141,21 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	st := ix.stats.Load()
+	snap, ok, err := ix.openSnapshot()
+	if err != nil {
+		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	if !ok {
+		return ix.searchBleve(ctx, q, p, st)
+	}
+	defer snap.close()
+	return ix.searchEngine(ctx, snap, q, p, st)
+}
+
+// searchBleve is Search through Bleve's own searchers, collector and facets:
+// what the engine (engine.go) replaces, kept for an index that is not a
+// scorch index and as the reference the engine's tests compare with.
+func (ix *Index) searchBleve(ctx context.Context, q Query, p *plan, st *stats) (*Result, error) {
 	text := rankedQuery(p, missionProfile, st.averages(missionProfile), true)
 	var stems []string
 	if text != nil {
@@ -458,9 +474,15 @@ func passagesOf(dms []*search.DocumentMatch) []Passage {
 			}
 		}
 		pm := sp.Passage
+		score := h.Score
+		if math.IsNaN(score) || math.IsInf(score, 0) {
+			// Bleve's score of a query that only selects (« port* »): no
+			// ranking, and JSON has no NaN.
+			score = 0
+		}
 		out = append(out, Passage{
 			Kind: pm.Kind, Section: pm.Section, Heading: pm.Heading, Category: pm.Category,
-			Title: pm.Title, Fragment: fragment(h, pm.Kind), Page: pm.Page, Score: h.Score,
+			Title: pm.Title, Fragment: fragment(h, pm.Kind), Page: pm.Page, Score: score,
 		})
 	}
 	return out

@@ -1,0 +1,929 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"escale/internal/mission"
+)
+
+// The missions' search at scale. Bleve's searcher and collector handle one
+// hit at a time, through interfaces and allocations, and count facets from
+// doc values (see segtable.go); a word every report holds then costs tens of
+// milliseconds at 10,000 missions. The missions' search instead reads the
+// segments of a snapshot of the index directly:
+//
+//  1. every posting list the query names (rankQuery.lists) is read as a
+//     bitmap of documents, which marks each document with the roles each
+//     word plays in it: cheap, and enough to know the hits;
+//  2. each hit is filtered by facet and its facets counted from the
+//     segment tables (multi-select: a hit failing only facet f's selection
+//     counts in f);
+//  3. only the hits whose score could reach the page are scored: a hit's
+//     score is bounded from its marks alone (every saturated term is below
+//     k1+1; coverage, place and year factors are exact), hits are taken by
+//     decreasing bound and scored exactly (frequencies, norms, positions)
+//     until the next bound falls below the page's last score.
+//
+// The scores, the order (ties by index order, as Bleve's) and the counts are
+// those of the Bleve searcher over the same query; TestEngineMatchesBleve
+// checks it.
+
+// snapshot is one point-in-time view of the missions index.
+type snapshot struct {
+	r      index.IndexReader
+	segs   []*scorch.SegmentSnapshot
+	base   []uint64 // global number of each segment's first document, as Bleve numbers them
+	tabs   []*segTable
+	maxDoc uint64
+	live   uint64
+	dict   dictView
+}
+
+// openSnapshot returns a view of the missions index, or ok false when the
+// index is not a scorch index (the caller then searches through Bleve).
+func (ix *Index) openSnapshot() (*snapshot, bool, error) {
+	adv, err := ix.missions.Advanced()
+	if err != nil {
+		return nil, false, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, false, err
+	}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		r.Close()
+		return nil, false, nil
+	}
+	s := &snapshot{r: r, segs: snap.Segments()}
+	live := map[uint64]bool{}
+	for _, ss := range s.segs {
+		live[ss.Id()] = true
+	}
+	for _, ss := range s.segs {
+		s.base = append(s.base, s.maxDoc)
+		t, err := ix.tables.get(ss.Id(), ss.Segment(), live)
+		if err != nil {
+			r.Close()
+			return nil, false, fmt.Errorf("segment table: %w", err)
+		}
+		s.tabs = append(s.tabs, t)
+		s.maxDoc += ss.Segment().Count()
+	}
+	if s.live, err = r.DocCount(); err != nil {
+		r.Close()
+		return nil, false, err
+	}
+	s.dict = ix.tables.dict.view()
+	return s, true, nil
+}
+
+func (s *snapshot) close() error { return s.r.Close() }
+
+// locate returns the segment of global document g and its number there.
+func (s *snapshot) locate(g uint64) (int, uint64) {
+	i, found := slices.BinarySearch(s.base, g)
+	if !found {
+		i--
+	}
+	return i, g - s.base[i]
+}
+
+// eachDoc calls visit with the global number of every live document of
+// segment i holding term in field.
+func (s *snapshot) eachPosting(i int, field, term string, visit func(uint64)) error {
+	ss := s.segs[i]
+	dict, err := ss.Segment().Dictionary(field)
+	if err != nil {
+		return err
+	}
+	pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+	if err != nil {
+		return err
+	}
+	base := s.base[i]
+	return eachDoc(pl.Iterator(false, false, false, nil), func(d uint64) { visit(base + d) })
+}
+
+// df counts the live documents holding term in field.
+func (s *snapshot) df(field, term string) (uint64, error) {
+	var n uint64
+	for _, ss := range s.segs {
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return 0, err
+		}
+		pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+		if err != nil {
+			return 0, err
+		}
+		n += pl.Count()
+	}
+	return n, nil
+}
+
+// Marks of a document, besides its words' roles.
+const (
+	markHit  = 1 << iota // in some posting list of the rankQuery
+	markCity             // a destination city the query names
+	markCtry             // a destination country
+	markYear             // a year the query names
+	markSel              // passes the selection (phrases, required, excluded words)
+)
+
+// byteBufs recycles the per-search arrays (a few bytes per indexed mission).
+var byteBufs sync.Pool
+
+func getBytes(n int) []byte {
+	if b, ok := byteBufs.Get().(*[]byte); ok && cap(*b) >= n {
+		s := (*b)[:n]
+		clear(s)
+		return s
+	}
+	return make([]byte, n)
+}
+
+func putBytes(b []byte) { byteBufs.Put(&b) }
+
+// engineSearch is one search over a snapshot.
+type engineSearch struct {
+	s      *snapshot
+	q      Query
+	p      *plan
+	rq     *rankQuery
+	specs  []listSpec
+	sc     scorer
+	nWords int
+	mark   []byte // per global document
+	roles  []byte // per global document and word: bit r for role r
+	secs   []byte // per global document: the section kinds whose text holds a stem
+	text   bool   // the query has text (rank words or a selection)
+	body   []bool // bound's scratch: word i is in the content
+	// selScore is Bleve's score of the selection, which ranks when the
+	// query has no word to rank by (« -port », « port* »).
+	selScore map[uint32]float64
+	scored   int // documents scored exactly (for tests and benchmarks)
+}
+
+// searchEngine runs Search over a snapshot; see the comment at the top of the file.
+func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan, st *stats) (*Result, error) {
+	e := &engineSearch{s: s, q: q, p: p}
+	rq, sel, nots := rankParts(p, missionProfile, st.averages(missionProfile), true)
+	e.rq = rq
+	e.text = rq != nil || len(sel) > 0 || len(nots) > 0
+	e.mark = getBytes(int(s.maxDoc))
+	defer putBytes(e.mark)
+	if rq != nil {
+		var err error
+		if e.specs, e.sc.idf, e.sc.idfSum, err = rq.lists(s.df, float64(s.live)); err != nil {
+			return nil, err
+		}
+		e.sc.q = rq
+		e.nWords = len(rq.words)
+		e.body = make([]bool, 0, e.nWords)
+		e.roles = getBytes(int(s.maxDoc) * e.nWords)
+		defer putBytes(e.roles)
+		if err := e.markLists(); err != nil {
+			return nil, err
+		}
+	}
+	var stems []string
+	if e.text {
+		stems = p.stems()
+		e.secs = getBytes(int(s.maxDoc))
+		defer putBytes(e.secs)
+		for i := range s.segs {
+			for k, kind := range mission.Kinds {
+				for _, stem := range stems {
+					if err := s.eachPosting(i, fSecPfx+kind, stem, func(g uint64) { e.secs[g] |= 1 << k }); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	selq := selection(sel, nots)
+	if selq != nil {
+		if err := e.markSelection(ctx, ix, selq); err != nil {
+			return nil, err
+		}
+	}
+	need := byte(0)
+	if rq != nil {
+		need = markHit
+	}
+	if selq != nil {
+		need |= markSel
+	}
+	f := newFacetFilter(s.dict, p, q, e.text, len(stems) > 0)
+	hits, counts, secCounts := e.filterAndCount(f, need)
+
+	out := &Result{Total: uint64(len(hits)), Page: q.Page, Size: q.Size, Hits: []Hit{}}
+	out.Facets = f.facets(counts, secCounts)
+	out.Years = years(out.Facets[FacetYear])
+
+	from := (q.Page - 1) * q.Size
+	var page []scored
+	var err error
+	if !e.text || q.Sort == SortDate {
+		page, err = e.topByDate(hits, from+q.Size)
+	} else {
+		page, err = e.topByScore(hits, from+q.Size)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ix.trace != nil {
+		ix.trace(len(hits), e.scored)
+	}
+	if from >= len(page) {
+		return out, nil
+	}
+	page = page[from:]
+	var counts2 []int
+	for _, h := range page {
+		hit, np, err := s.hit(h.doc)
+		if err != nil {
+			return nil, err
+		}
+		if e.text {
+			hit.Score = h.score
+		}
+		out.Hits = append(out.Hits, hit)
+		counts2 = append(counts2, np)
+	}
+	if e.text && len(out.Hits) > 0 {
+		if err := ix.highlight(ctx, p, st, out.Hits, counts2); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// markLists marks every document of every posting list of the rankQuery.
+func (e *engineSearch) markLists() error {
+	s := e.s
+	for _, sp := range e.specs {
+		field := e.rq.prof.field[sp.role]
+		var m byte
+		switch sp.role {
+		case roleCity:
+			m = markCity
+		case roleCountry:
+			m = markCtry
+		case roleYear:
+			m = markYear
+		}
+		for i := range s.segs {
+			var err error
+			if sp.word >= 0 {
+				w, bit := uint64(sp.word), byte(1)<<sp.role
+				n := uint64(e.nWords)
+				err = s.eachPosting(i, field, sp.term, func(g uint64) {
+					e.mark[g] |= markHit
+					e.roles[g*n+w] |= bit
+				})
+			} else {
+				err = s.eachPosting(i, field, sp.term, func(g uint64) { e.mark[g] |= markHit | m })
+			}
+			if err != nil {
+				return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
+			}
+		}
+	}
+	return nil
+}
+
+// markSelection marks the documents the selection query matches, through
+// Bleve's own searchers (phrases and the like are rare and cheap).
+func (e *engineSearch) markSelection(ctx context.Context, ix *Index, q query.Query) error {
+	opts := search.SearcherOptions{Score: "none"}
+	if e.rq == nil {
+		opts.Score = ""
+		e.selScore = map[uint32]float64{}
+	}
+	sr, err := q.Searcher(ctx, e.s.r, ix.missions.Mapping(), opts)
+	if err != nil {
+		return fmt.Errorf("selection: %w", err)
+	}
+	defer sr.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(sr.DocumentMatchPoolSize(), 0)}
+	for {
+		dm, err := sr.Next(sctx)
+		if err != nil {
+			return fmt.Errorf("selection: %w", err)
+		}
+		if dm == nil {
+			return nil
+		}
+		if len(dm.IndexInternalID) == 8 {
+			if g := binary.BigEndian.Uint64(dm.IndexInternalID); g < e.s.maxDoc {
+				e.mark[g] |= markSel
+				if e.selScore != nil {
+					e.selScore[uint32(g)] = dm.Score
+				}
+			}
+		}
+		sctx.DocumentMatchPool.Put(dm)
+	}
+}
+
+// facetFilter is a query's facet selection as ordinals, and the counts it
+// gathers.
+type facetFilter struct {
+	dict     dictView
+	selected uint32 // bit f: facet f has a selection (bit len(Facets) unused)
+	accept   []bool // per ordinal: the value is selected (or, for years, in range)
+	secSel   byte   // with text: the section kinds selected
+	text     bool   // section counts come from the text (secs), not the facet values
+	p        *plan
+}
+
+// sectionFacet is the index of FacetSection in Facets.
+var sectionFacet = uint8(facetIndex(FacetSection))
+
+// With stems, a selected section kind means "where the text matches"
+// (secByText); the section facet counts so whenever the query has text.
+func newFacetFilter(d dictView, p *plan, q Query, text, secByText bool) *facetFilter {
+	f := &facetFilter{dict: d, accept: make([]bool, len(d.value)), text: text, p: p}
+	keys := make([]map[string]bool, len(Facets))
+	for i, name := range Facets {
+		vs := p.filters[name]
+		ranged := name == FacetYear && (q.YearFrom != 0 || q.YearTo != 0)
+		if len(vs) == 0 && !ranged {
+			continue
+		}
+		if name == FacetSection && secByText {
+			for _, v := range vs {
+				if k := slices.Index(mission.Kinds, Fold(v)); k >= 0 {
+					f.secSel |= 1 << k
+				}
+			}
+			f.selected |= 1 << i
+			continue
+		}
+		f.selected |= 1 << i
+		if len(vs) > 0 {
+			keys[i] = map[string]bool{}
+			for _, v := range vs {
+				keys[i][Fold(v)] = true
+			}
+		}
+	}
+	if f.selected == 0 {
+		return f
+	}
+	for o := range d.value {
+		fi := int(d.facet[o])
+		if f.selected&(1<<fi) == 0 || uint8(fi) == sectionFacet && secByText {
+			continue
+		}
+		ok := keys[fi] == nil || keys[fi][d.key[o]]
+		if fi == facetIndex(FacetYear) {
+			y := d.year[o]
+			ok = ok && (q.YearFrom == 0 || y >= q.YearFrom) && (q.YearTo == 0 || y <= q.YearTo)
+		}
+		f.accept[o] = ok
+	}
+	return f
+}
+
+// filterAndCount goes through the documents marked need, keeps those that
+// pass every facet selection (the hits, in index order) and counts facets:
+// a value of facet f counts the hits, and, when f has a selection, the
+// documents failing that selection alone.
+func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32, counts []int32, secCounts [8]int32) {
+	s := e.s
+	counts = make([]int32, len(s.dict.value))
+	countSecs := func(g uint64) {
+		for k := range secCounts {
+			if e.secs[g]&(1<<k) != 0 {
+				secCounts[k]++
+			}
+		}
+	}
+	for si, ss := range s.segs {
+		base, n, tab := s.base[si], ss.Segment().Count(), s.tabs[si]
+		del := ss.Deleted()
+		for local := uint64(0); local < n; local++ {
+			g := base + local
+			if e.mark[g]&need != need {
+				continue
+			}
+			if need == 0 && del != nil && del.Contains(uint32(local)) {
+				continue // without text every live document is a candidate
+			}
+			ords := tab.of(local)
+			var passed uint32
+			if f.selected != 0 {
+				for _, o := range ords {
+					if int(o) < len(f.accept) && f.accept[o] {
+						passed |= 1 << s.dict.facet[o]
+					}
+				}
+				if f.secSel != 0 && e.secs[g]&f.secSel != 0 {
+					passed |= 1 << sectionFacet
+				}
+			}
+			fail := f.selected &^ passed
+			switch {
+			case fail == 0:
+				hits = append(hits, uint32(g))
+				for _, o := range ords {
+					if int(o) < len(counts) && !(f.text && s.dict.facet[o] == sectionFacet) {
+						counts[o]++
+					}
+				}
+				if f.text {
+					countSecs(g)
+				}
+			case fail&(fail-1) == 0: // fails one facet's selection: counts there
+				fi := uint8(bitIndex(fail))
+				if fi == sectionFacet && f.text {
+					countSecs(g)
+					continue
+				}
+				for _, o := range ords {
+					if int(o) < len(counts) && s.dict.facet[o] == fi {
+						counts[o]++
+					}
+				}
+			}
+		}
+	}
+	return hits, counts, secCounts
+}
+
+func bitIndex(x uint32) int {
+	for i := 0; i < 32; i++ {
+		if x&(1<<i) != 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// facets turns the counts into the result's facets, as facetList would
+// from Bleve's terms: values that fold alike merged under the most frequent
+// spelling (ties: the first in byte order), most frequent first (ties: by
+// value), each facet cut to its facetSize.
+func (f *facetFilter) facets(counts []int32, secCounts [8]int32) map[string][]FacetValue {
+	d := f.dict
+	type group struct {
+		value     string
+		best, sum int32
+		key       string
+	}
+	groups := make([]group, d.groups)
+	var used []uint32
+	for o, n := range counts {
+		if n == 0 {
+			continue
+		}
+		g := &groups[d.group[o]]
+		if g.sum == 0 {
+			used = append(used, d.group[o])
+			g.key = d.key[o]
+		}
+		g.sum += n
+		if n > g.best || n == g.best && d.value[o] < g.value {
+			g.best, g.value = n, d.value[o]
+		}
+	}
+	// The facet of a group is that of any of its values.
+	facetOf := make(map[uint32]uint8, len(used))
+	for o, n := range counts {
+		if n > 0 {
+			facetOf[d.group[o]] = d.facet[o]
+		}
+	}
+	byFacet := make([][]uint32, len(Facets))
+	for _, gi := range used {
+		byFacet[facetOf[gi]] = append(byFacet[facetOf[gi]], gi)
+	}
+	out := map[string][]FacetValue{}
+	for i, name := range Facets {
+		if name == FacetSection && f.text {
+			var sv []FacetValue
+			for k, kind := range mission.Kinds {
+				if n := secCounts[k]; n > 0 {
+					sv = append(sv, FacetValue{Value: kind, Count: int(n), Selected: slices.ContainsFunc(f.p.filters[FacetSection], func(v string) bool { return Fold(v) == kind })})
+				}
+			}
+			sortFacet(sv)
+			out[name] = nonNil(sv)
+			continue
+		}
+		// The facetSize first, kept sorted as they come.
+		size := facetSize[name]
+		type entry struct {
+			v   FacetValue
+			key string
+		}
+		top := make([]entry, 0, size+1)
+		less := func(a, b FacetValue) bool { // a before b
+			if a.Count != b.Count {
+				return a.Count > b.Count
+			}
+			return a.Value < b.Value
+		}
+		for _, gi := range byFacet[i] {
+			g := &groups[gi]
+			v := FacetValue{Value: g.value, Count: int(g.sum)}
+			if len(top) == size && !less(v, top[size-1].v) {
+				continue
+			}
+			at := sort.Search(len(top), func(j int) bool { return less(v, top[j].v) })
+			top = slices.Insert(top, at, entry{v, g.key})
+			if len(top) > size {
+				top = top[:size]
+			}
+		}
+		selected := map[string]bool{}
+		for _, v := range f.p.filters[name] {
+			selected[Fold(v)] = true
+		}
+		vs := make([]FacetValue, len(top))
+		for j, e := range top {
+			vs[j] = e.v
+			vs[j].Selected = selected[e.key]
+		}
+		out[name] = vs
+	}
+	return out
+}
+
+// scored is a hit and its score.
+type scored struct {
+	doc   uint32
+	score float64
+}
+
+// better reports whether a ranks before b: higher score, then index order.
+func better(a, b scored) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
+}
+
+// topByScore returns the n best hits, best first, scoring only those whose
+// bound could reach them.
+func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
+	if e.rq == nil {
+		// Only a selection: its own scores, usually all alike.
+		out := make([]scored, len(hits))
+		for i, g := range hits {
+			out[i] = scored{doc: g, score: e.selScore[g]}
+		}
+		slices.SortStableFunc(out, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+		return out[:min(n, len(out))], nil
+	}
+	ub := make([]float64, len(hits))
+	var top float64
+	for i, g := range hits {
+		ub[i] = e.bound(uint64(g))
+		top = max(top, ub[i])
+	}
+	// Hits by decreasing bound, in buckets (index order within each).
+	const nb = 1024
+	bucketOf := func(u float64) int {
+		if top <= 0 {
+			return 0
+		}
+		return min(nb-1, int(u/top*(nb-1)))
+	}
+	start := make([]int, nb+1)
+	for _, u := range ub {
+		start[bucketOf(u)+1]++
+	}
+	for b := 1; b <= nb; b++ {
+		start[b] += start[b-1]
+	}
+	order := make([]uint32, len(hits))
+	fill := slices.Clone(start[:nb])
+	for i, g := range hits {
+		b := bucketOf(ub[i])
+		order[fill[b]] = g
+		fill[b]++
+	}
+	best := make([]scored, 0, n+1)
+	worst := func() scored { return best[len(best)-1] }
+	keep := func(c scored) {
+		if len(best) == n && !better(c, worst()) {
+			return
+		}
+		at, _ := slices.BinarySearchFunc(best, c, func(a, b scored) int {
+			if better(a, b) {
+				return -1
+			}
+			return 1
+		})
+		best = slices.Insert(best, at, c)
+		if len(best) > n {
+			best = best[:n]
+		}
+	}
+	// Buckets are scored a batch at a time, a batch at least twice the last
+	// (each batch reads the posting lists once, in index order).
+	batch, want := []uint32{}, max(2*n, 256)
+	for b := nb - 1; b >= 0; b-- {
+		edge := float64(b+1) / float64(nb-1) * top
+		if len(best) == n && edge < worst().score*(1-1e-9) {
+			break
+		}
+		batch = append(batch, order[start[b]:start[b+1]]...)
+		if len(batch) < want && b > 0 {
+			continue
+		}
+		slices.Sort(batch)
+		scores, err := e.scoreDocs(batch)
+		if err != nil {
+			return nil, err
+		}
+		for i, g := range batch {
+			keep(scored{doc: g, score: scores[i]})
+		}
+		batch, want = batch[:0], 2*want
+	}
+	if len(batch) > 0 {
+		slices.Sort(batch)
+		scores, err := e.scoreDocs(batch)
+		if err != nil {
+			return nil, err
+		}
+		for i, g := range batch {
+			keep(scored{doc: g, score: scores[i]})
+		}
+	}
+	return best, nil
+}
+
+// bound is the highest score document g could have, from its marks alone.
+func (e *engineSearch) bound(g uint64) float64 {
+	const satMax = k1 + 1
+	var base, covered float64
+	all := true
+	body := e.body[:0]
+	roles := e.roles[g*uint64(e.nWords) : (g+1)*uint64(e.nWords)]
+	for i, r := range roles {
+		content := r&(1<<roleBody|1<<roleLead|1<<roleRoot|1<<roleFuzzy) != 0
+		cover := 0.0
+		switch {
+		case r&(1<<roleBody) != 0:
+			cover = 1
+		case r&(1<<roleRoot) != 0:
+			cover = coverRoot
+		case r&(1<<roleFuzzy) != 0:
+			cover = coverFuzzy
+			all = false
+		default:
+			all = false
+		}
+		w := 0.0
+		if content {
+			w = satMax
+		}
+		if r&(1<<roleTitle) != 0 {
+			w += wTitleBonus * satMax
+		}
+		if r&(1<<roleDest) != 0 {
+			w += wDestBonus * satMax
+		}
+		if r&(1<<roleHeads) != 0 {
+			w += wHeadsBonus * satMax
+		}
+		if r&(1<<roleNames) != 0 {
+			w += wNamesBonus * satMax
+		}
+		base += e.sc.idf[i] * w
+		covered += e.sc.idf[i] * cover
+		body = append(body, r&(1<<roleBody) != 0)
+	}
+	var prox float64
+	ws := e.rq.words
+	for i := 0; i+1 < len(ws); i++ {
+		if ws[i].seg == ws[i+1].seg && ws[i+1].pos > ws[i].pos && body[i] && body[i+1] {
+			prox += wPairExact * math.Min(e.sc.idf[i], e.sc.idf[i+1])
+		}
+	}
+	cov := 1.0
+	if e.sc.idfSum > 0 {
+		cov = covered / e.sc.idfSum
+	}
+	score := (base + prox) * math.Pow(cov, coverPower)
+	if all && cov >= 1 {
+		score *= 1 + allBonus
+	}
+	m := e.mark[g]
+	switch {
+	case m&markCity != 0:
+		score *= 1 + wCity
+	case m&markCtry != 0:
+		score *= 1 + wCountry
+	}
+	if m&markYear != 0 {
+		score *= 1 + wYear
+	}
+	return score
+}
+
+// scoreDocs scores documents (in index order) exactly, as rankSearcher does.
+func (e *engineSearch) scoreDocs(docs []uint32) ([]float64, error) {
+	s := e.s
+	e.scored += len(docs)
+	states := make([]docState, len(docs))
+	for i := range states {
+		states[i] = newDocState(e.nWords)
+	}
+	prox := e.nWords > 1
+	for _, sp := range e.specs {
+		field := e.rq.prof.field[sp.role]
+		locs := prox && sp.role == roleBody
+		seg := -1
+		var pi segment.PostingsIterator
+		// The posting the iterator stands on: Advance moves past it, so a
+		// later document it may be must find it here.
+		var p segment.Posting
+		done := false
+		for i, g := range docs {
+			si, local := s.locate(uint64(g))
+			if si != seg {
+				seg, p, done = si, nil, false
+				dict, err := s.segs[si].Segment().Dictionary(field)
+				if err != nil {
+					return nil, err
+				}
+				pl, err := dict.PostingsList([]byte(sp.term), s.segs[si].Deleted(), nil)
+				if err != nil {
+					return nil, err
+				}
+				pi = pl.Iterator(true, true, locs, nil)
+			}
+			if done {
+				continue
+			}
+			if p == nil || p.Number() < local {
+				var err error
+				if p, err = pi.Advance(local); err != nil {
+					return nil, err
+				}
+				if p == nil {
+					done = true
+					continue
+				}
+			}
+			if p.Number() != local {
+				continue
+			}
+			st := &states[i]
+			st.add(&e.sc, sp.role, sp.word, p.Frequency(), p.Norm())
+			if locs {
+				for _, l := range p.Locations() {
+					st.pos[sp.word] = append(st.pos[sp.word], l.Pos())
+				}
+			}
+		}
+	}
+	out := make([]float64, len(docs))
+	for i := range states {
+		out[i] = e.sc.score(&states[i], nil, false)
+	}
+	return out, nil
+}
+
+// topByDate returns the n newest hits (those without a date last), ties by
+// score when the query has words, then in index order.
+func (e *engineSearch) topByDate(hits []uint32, n int) ([]scored, error) {
+	s := e.s
+	date := func(g uint32) int32 {
+		si, local := s.locate(uint64(g))
+		return s.tabs[si].date[local]
+	}
+	type dated struct {
+		doc  uint32
+		date int32
+	}
+	// The n-th newest date, by year first (a histogram), then within its year.
+	ds := make([]dated, len(hits))
+	for i, g := range hits {
+		ds[i] = dated{g, date(g)}
+	}
+	cut := int32(math.MinInt32)
+	if len(ds) > n {
+		byYear := map[int32]int{}
+		for _, d := range ds {
+			byYear[yearOf(d.date)]++
+		}
+		ys := make([]int32, 0, len(byYear))
+		for y := range byYear {
+			ys = append(ys, y)
+		}
+		slices.Sort(ys)
+		seen := 0
+		for k := len(ys) - 1; k >= 0; k-- {
+			seen += byYear[ys[k]]
+			if seen >= n {
+				var in []int32
+				for _, d := range ds {
+					if yearOf(d.date) == ys[k] {
+						in = append(in, d.date)
+					}
+				}
+				slices.Sort(in)
+				cut = in[len(in)-(n-(seen-len(in)))]
+				break
+			}
+		}
+	}
+	var keep []dated
+	for _, d := range ds {
+		if d.date >= cut {
+			keep = append(keep, d)
+		}
+	}
+	scores := make([]float64, len(keep))
+	for i, d := range keep {
+		scores[i] = e.selScore[d.doc] // 0 without a selection
+	}
+	if e.rq != nil {
+		docs := make([]uint32, len(keep))
+		for i, d := range keep {
+			docs[i] = d.doc
+		}
+		var err error
+		if scores, err = e.scoreDocs(docs); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]scored, len(keep))
+	idx := make([]int, len(keep))
+	for i := range keep {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if c := cmp.Compare(keep[b].date, keep[a].date); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(scores[b], scores[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(keep[a].doc, keep[b].doc)
+	})
+	for i, k := range idx {
+		out[i] = scored{doc: keep[k].doc, score: scores[k]}
+	}
+	return out[:min(n, len(out))], nil
+}
+
+// yearOf is the year of a date number; −1 (no date) stays below every year.
+func yearOf(d int32) int32 {
+	if d < 0 {
+		return -1
+	}
+	return d / 10000
+}
+
+// hit loads a document's id and stored meta.
+func (s *snapshot) hit(g uint32) (Hit, int, error) {
+	si, local := s.locate(uint64(g))
+	var id string
+	var meta []byte
+	err := s.segs[si].VisitDocument(local, func(field string, _ byte, value []byte, _ []uint64) bool {
+		switch field {
+		case "_id":
+			id = string(value)
+		case fMeta:
+			meta = slices.Clone(value)
+		}
+		return true
+	})
+	if err != nil {
+		return Hit{}, 0, fmt.Errorf("index: search: document %d: %w", g, err)
+	}
+	var m missionMeta
+	if len(meta) > 0 {
+		if err := json.Unmarshal(meta, &m); err != nil {
+			return Hit{}, 0, fmt.Errorf("index: search: hit %s: %w", id, err)
+		}
+	}
+	return Hit{
+		MissionID: id, Filename: m.Filename, Title: m.Title,
+		Destinations: nonNil(m.Destinations), StartDate: m.StartDate, EndDate: m.EndDate,
+		Year: m.Year, Themes: nonNil(m.Themes), DuplicateOf: m.DuplicateOf, Passages: []Passage{},
+	}, m.Passages, nil
+}

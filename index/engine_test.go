@@ -1,0 +1,172 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"reflect"
+	"testing"
+
+	"escale/internal/mission"
+	"escale/internal/score"
+	"escale/internal/tools/synthrec"
+)
+
+// engineQueries are searches of every shape: the judged queries, then
+// filters (multi-select), years, sections, advanced syntax, sorts and pages.
+func engineQueries(t *testing.T) []Query {
+	queries, err := score.LoadQueries(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []Query
+	for _, j := range queries {
+		qs = append(qs, Query{Text: j.Q, Filters: j.Filters})
+	}
+	two := map[string][]string{"country": {"France", "Portugal", "Canada"}, "theme": {"tourisme", "ville-port"}}
+	qs = append(qs,
+		Query{},
+		Query{Filters: two},
+		Query{Filters: map[string][]string{"section": {"outcomes"}}},
+		Query{Text: "port", Filters: two, YearFrom: 2016},
+		Query{Text: "port croisière", Filters: map[string][]string{"section": {"outcomes", "context"}}},
+		Query{Text: "patrimoine", YearFrom: 2010, YearTo: 2020},
+		Query{Text: "ville", Filters: map[string][]string{"year": {"2019", "2023"}}},
+		Query{Text: "ville", Sort: SortDate},
+		Query{Text: "ville", Page: 2, Size: 5},
+		Query{Text: "économie", Size: 100},
+		Query{Text: `"villes et ports"`},
+		Query{Text: `+port -croisière`, Advanced: true},
+		Query{Text: `-port`, Advanced: true},
+		Query{Text: `port*`, Advanced: true},
+		Query{Text: `title:mission économie`, Advanced: true},
+		Query{Text: `country:France tourisme`, Advanced: true},
+		Query{Text: "missions à Lisbonne 2025"},
+		Query{Text: "inondatons patrimoinne"},
+		Query{Text: "zzzz introuvable"},
+	)
+	return qs
+}
+
+// sameResult reports how two results of one query differ, "" when they
+// agree: totals, hits in order, scores, facets and passages.
+func sameResult(got, want *Result) string {
+	if got.Total != want.Total {
+		return fmt.Sprintf("total = %d, want %d", got.Total, want.Total)
+	}
+	if len(got.Hits) != len(want.Hits) {
+		return fmt.Sprintf("%d hits, want %d", len(got.Hits), len(want.Hits))
+	}
+	for i := range got.Hits {
+		g, w := got.Hits[i], want.Hits[i]
+		if g.MissionID != w.MissionID {
+			return fmt.Sprintf("hit %d = %s, want %s", i, g.MissionID, w.MissionID)
+		}
+		if math.Abs(g.Score-w.Score) > 1e-9*math.Max(1, math.Abs(w.Score)) {
+			return fmt.Sprintf("hit %d (%s) score = %v, want %v", i, g.MissionID, g.Score, w.Score)
+		}
+		if !reflect.DeepEqual(g.Passages, w.Passages) {
+			return fmt.Sprintf("hit %d (%s) passages = %+v, want %+v", i, g.MissionID, g.Passages, w.Passages)
+		}
+		g.Score, w.Score, g.Passages, w.Passages = 0, 0, nil, nil
+		if !reflect.DeepEqual(g, w) {
+			return fmt.Sprintf("hit %d = %+v, want %+v", i, g, w)
+		}
+	}
+	if !reflect.DeepEqual(got.Facets, want.Facets) {
+		return fmt.Sprintf("facets = %v, want %v", got.Facets, want.Facets)
+	}
+	if !reflect.DeepEqual(got.Years, want.Years) {
+		return fmt.Sprintf("years = %v, want %v", got.Years, want.Years)
+	}
+	return ""
+}
+
+// compareEngine runs every query through the engine and through Bleve.
+func compareEngine(t *testing.T, ix *Index, qs []Query) {
+	ctx := context.Background()
+	for _, q := range qs {
+		got, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("Search(%+v): %v", q, err)
+		}
+		nq := q
+		if err := normPage(&nq); err != nil {
+			t.Fatal(err)
+		}
+		p, err := ix.newPlan(nq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ix.searchBleve(ctx, nq, p, ix.stats.Load())
+		if err != nil {
+			t.Fatalf("searchBleve(%+v): %v", q, err)
+		}
+		if d := sameResult(got, want); d != "" {
+			t.Errorf("Search(%+v): %s (engine against Bleve)", q, d)
+		}
+	}
+}
+
+// TestEngineMatchesBleve checks that the missions' own search gives what
+// Bleve's searchers, collector and facets give, over the visible corpus and
+// the search tests' sample.
+func TestEngineMatchesBleve(t *testing.T) {
+	qs := engineQueries(t)
+	t.Run("corpus", func(t *testing.T) { compareEngine(t, openCorpus(t), qs) })
+	t.Run("sample", func(t *testing.T) {
+		ix, _ := openSample(t)
+		compareEngine(t, ix, qs)
+	})
+}
+
+// TestEngineSegments checks the engine over an index of many segments with
+// deleted and replaced documents, the state an archive reaches after months
+// of ingestion and corrections.
+func TestEngineSegments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes 120 synthetic records")
+	}
+	src, err := synthrec.New(7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var all []*mission.Mission
+	err = src.Batches(context.Background(), 0, 120, 20, 0, func(items []synthrec.Item) error {
+		var ms []*mission.Mission
+		for _, it := range items {
+			ms = append(ms, it.Mission)
+		}
+		all = append(all, ms...)
+		return ix.PutBatch(ms) // one segment each, until merged
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(all); i += 7 {
+		if err := ix.Delete(all[i].MissionID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 3; i < len(all); i += 11 {
+		m := *all[i]
+		y := 2001
+		m.Year = &y
+		if err := ix.Put(&m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	qs := engineQueries(t)
+	for _, c := range synthrec.Classes {
+		for _, sq := range c.Queries {
+			qs = append(qs, Query{Text: sq.Text, Filters: sq.Filters, YearFrom: sq.YearFrom})
+			qs = append(qs, Query{Text: sq.Text, Filters: sq.Filters, YearFrom: sq.YearFrom, Sort: SortDate, Page: 2, Size: 7})
+		}
+	}
+	compareEngine(t, ix, qs)
+}
