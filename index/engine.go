@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -53,10 +54,17 @@ type snapshot struct {
 	dict   dictView
 }
 
-// openSnapshot returns a view of the missions index, or ok false when the
-// index is not a scorch index (the caller then searches through Bleve).
+// openSnapshot returns a view of the missions index with its segment
+// tables, or ok false when the index is not a scorch index (the caller then
+// searches through Bleve).
 func (ix *Index) openSnapshot() (*snapshot, bool, error) {
-	adv, err := ix.missions.Advanced()
+	return openSnapshot(ix.missions, ix.tables)
+}
+
+// openSnapshot returns a view of idx, with the tables of its segments when
+// ts is not nil.
+func openSnapshot(idx bleve.Index, ts *tables) (*snapshot, bool, error) {
+	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, false, err
 	}
@@ -76,19 +84,23 @@ func (ix *Index) openSnapshot() (*snapshot, bool, error) {
 	}
 	for _, ss := range s.segs {
 		s.base = append(s.base, s.maxDoc)
-		t, err := ix.tables.get(ss.Id(), ss.Segment(), live)
-		if err != nil {
-			r.Close()
-			return nil, false, fmt.Errorf("segment table: %w", err)
+		if ts != nil {
+			t, err := ts.get(ss.Id(), ss.Segment(), live)
+			if err != nil {
+				r.Close()
+				return nil, false, fmt.Errorf("segment table: %w", err)
+			}
+			s.tabs = append(s.tabs, t)
 		}
-		s.tabs = append(s.tabs, t)
 		s.maxDoc += ss.Segment().Count()
 	}
 	if s.live, err = r.DocCount(); err != nil {
 		r.Close()
 		return nil, false, err
 	}
-	s.dict = ix.tables.dict.view()
+	if ts != nil {
+		s.dict = ts.dict.view()
+	}
 	return s, true, nil
 }
 
@@ -267,8 +279,14 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 		counts2 = append(counts2, np)
 	}
 	if e.text && len(out.Hits) > 0 {
-		if err := ix.highlight(ctx, p, st, out.Hits, counts2); err != nil {
+		done, err := ix.highlightEngine(ctx, p, st, out.Hits)
+		if err != nil {
 			return nil, err
+		}
+		if !done {
+			if err := ix.highlight(ctx, p, st, out.Hits, counts2); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
@@ -744,16 +762,38 @@ func (e *engineSearch) bound(g uint64) float64 {
 
 // scoreDocs scores documents (in index order) exactly, as rankSearcher does.
 func (e *engineSearch) scoreDocs(docs []uint32) ([]float64, error) {
-	s := e.s
 	e.scored += len(docs)
+	r, err := scoreDocs(e.s, &e.sc, e.specs, docs, false)
+	return r.scores, err
+}
+
+// docScores is what scoreDocs found of each document.
+type docScores struct {
+	scores  []float64
+	matched []bool                       // some posting list holds it
+	locs    [][]search.FieldTermLocation // with highlights: where its terms are
+}
+
+// scoreDocs scores documents of s (in index order) exactly, as rankSearcher
+// does, reading each posting list once; with highlights, it keeps the term
+// locations in the fields the profile highlights, as rankSearcher does for
+// Bleve's highlighter.
+func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlights bool) (docScores, error) {
+	nWords := len(sc.q.words)
+	prof := sc.q.prof
 	states := make([]docState, len(docs))
 	for i := range states {
-		states[i] = newDocState(e.nWords)
+		states[i] = newDocState(nWords)
 	}
-	prox := e.nWords > 1
-	for _, sp := range e.specs {
-		field := e.rq.prof.field[sp.role]
-		locs := prox && sp.role == roleBody
+	r := docScores{scores: make([]float64, len(docs)), matched: make([]bool, len(docs))}
+	if highlights {
+		r.locs = make([][]search.FieldTermLocation, len(docs))
+	}
+	prox := nWords > 1
+	for _, sp := range specs {
+		field := prof.field[sp.role]
+		hl := prof.highlight[sp.role]
+		locs := prox && sp.role == roleBody || highlights && hl != ""
 		seg := -1
 		var pi segment.PostingsIterator
 		// The posting the iterator stands on: Advance moves past it, so a
@@ -766,11 +806,11 @@ func (e *engineSearch) scoreDocs(docs []uint32) ([]float64, error) {
 				seg, p, done = si, nil, false
 				dict, err := s.segs[si].Segment().Dictionary(field)
 				if err != nil {
-					return nil, err
+					return r, err
 				}
 				pl, err := dict.PostingsList([]byte(sp.term), s.segs[si].Deleted(), nil)
 				if err != nil {
-					return nil, err
+					return r, err
 				}
 				pi = pl.Iterator(true, true, locs, nil)
 			}
@@ -780,7 +820,7 @@ func (e *engineSearch) scoreDocs(docs []uint32) ([]float64, error) {
 			if p == nil || p.Number() < local {
 				var err error
 				if p, err = pi.Advance(local); err != nil {
-					return nil, err
+					return r, err
 				}
 				if p == nil {
 					done = true
@@ -790,20 +830,28 @@ func (e *engineSearch) scoreDocs(docs []uint32) ([]float64, error) {
 			if p.Number() != local {
 				continue
 			}
+			r.matched[i] = true
 			st := &states[i]
-			st.add(&e.sc, sp.role, sp.word, p.Frequency(), p.Norm())
-			if locs {
-				for _, l := range p.Locations() {
+			st.add(sc, sp.role, sp.word, p.Frequency(), p.Norm())
+			if !locs {
+				continue
+			}
+			for _, l := range p.Locations() {
+				if prox && sp.role == roleBody {
 					st.pos[sp.word] = append(st.pos[sp.word], l.Pos())
+				}
+				if highlights && hl != "" {
+					r.locs[i] = append(r.locs[i], search.FieldTermLocation{
+						Field: hl, Term: sp.term, Location: search.Location{Pos: l.Pos(), Start: l.Start(), End: l.End()},
+					})
 				}
 			}
 		}
 	}
-	out := make([]float64, len(docs))
 	for i := range states {
-		out[i] = e.sc.score(&states[i], nil, false)
+		r.scores[i] = sc.score(&states[i], nil, false)
 	}
-	return out, nil
+	return r, nil
 }
 
 // topByDate returns the n newest hits (those without a date last), ties by
