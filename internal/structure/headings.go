@@ -5,6 +5,9 @@ import (
 	"unicode"
 )
 
+// capsRank is the rank of a heading in capitals in a text file.
+const capsRank = 20
+
 // head says whether a paragraph is a heading and how strong it looks.
 type head struct {
 	is   bool
@@ -51,7 +54,7 @@ func findHeadings(ps []para, pdf bool) []head {
 		} else {
 			switch {
 			case caps:
-				h.is, h.rank = true, 20
+				h.is, h.rank = true, capsRank
 			case p.bold && p.words() <= 12:
 				h.is, h.rank = true, 15
 			case h.kind != "" && p.words() <= 8:

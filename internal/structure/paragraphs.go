@@ -347,7 +347,10 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		// Next column or next page: a paragraph goes on only where the
 		// sentence visibly does.
 		if terminal(a.text) && !(startsLower(b.text) && continuesSentence(a.text)) {
-			return false
+			// Unless the sentence ended a full line of a paragraph that goes
+			// on at the same left edge on the next page.
+			full := a.x+a.w >= g.lineEnd(cur, a, nil)-0.05*max(a.w, 100)
+			return full && b.page != a.page && math.Abs(b.x-a.x) < 4 && !b.allBold() && b.marker == ""
 		}
 		return startsLower(b.text) || endsWithHyphen(a.text) || endsOpen(a.text) ||
 			a.x+a.w >= g.lineEnd(cur, a, nil)-0.12*max(a.w, 100)

@@ -228,7 +228,7 @@ func buildSections(ps []para, hs []head, title int, pdf bool) []section {
 			}
 			kind = mission.KindOther
 		}
-		if kind == mission.KindOutcomes && wrapUp(secs) {
+		if kind == mission.KindOutcomes && (wrapUp(secs) || closing(ps[i].text, secs)) {
 			kind = mission.KindOther
 		}
 		secs = append(secs, section{head: i, kind: kind, rank: h.rank})
@@ -253,6 +253,21 @@ func wrapUp(secs []section) bool {
 	return false
 }
 
+// closing reports whether a « Bilan » heading comes after the outcomes
+// already listed: the report's conclusion.
+func closing(heading string, secs []section) bool {
+	words := splitWords(fold(stripNumbering(heading)))
+	if len(words) == 0 || !strings.HasPrefix(words[0], "bilan") {
+		return false
+	}
+	for _, s := range secs {
+		if s.kind == mission.KindOutcomes {
+			return true
+		}
+	}
+	return false
+}
+
 // subHeading reports whether heading h, inside section cur, belongs to it:
 // a weaker heading, or in an outcomes section any heading that names no
 // other kind of section (« Québec RAYONNE », « Retombées économiques »).
@@ -264,7 +279,9 @@ func subHeading(cur *section, h head, pdf bool) bool {
 		weaker = h.rank <= cur.rank+0.5
 	}
 	if !pdf && cur.kind == mission.KindOutcomes {
-		weaker = h.rank <= cur.rank+0.5
+		// Text has few ranks: a plain line names a category even under a
+		// plain heading, but a heading in capitals under capitals does not.
+		weaker = h.rank <= cur.rank+0.5 && !(h.kind != "" && h.rank >= capsRank && h.rank >= cur.rank-0.5)
 	}
 	switch {
 	case h.kind == "":
