@@ -8,6 +8,14 @@ import (
 	"escale/internal/store"
 )
 
+// batchIndex is an Index that indexes several missions at once.
+type batchIndex interface {
+	PutBatch(ms []*mission.Mission) error
+}
+
+// reconcileBatch is how many missions Reconcile gives a batchIndex at once.
+const reconcileBatch = 200
+
 // Reconciled says what Reconcile did.
 type Reconciled struct {
 	Missions int // in the catalog
@@ -67,6 +75,30 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 	for _, id := range stale {
 		staleSet[id] = true
 	}
+	// An index that takes missions in batches (index.Index) is given them
+	// so: one mission at a time costs it several times more (a new segment
+	// and its merging for each).
+	bi, batched := s.index.(batchIndex)
+	var pending []*store.Entry
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		recs := make([]*mission.Mission, len(pending))
+		for i, e := range pending {
+			recs[i] = e.Record()
+		}
+		if err := bi.PutBatch(recs); err != nil {
+			return fmt.Errorf("service: reconcile: index: %w", err)
+		}
+		for _, e := range pending {
+			if err := s.store.MarkIndexed(ctx, e.ID, e.Version); err != nil {
+				s.log.Warn("mark indexed", "mission_id", e.ID, "err", err)
+			}
+		}
+		pending = pending[:0]
+		return nil
+	}
 	for _, id := range catalog { // catalog order: stable and sorted
 		if !todo[id] && s.cfg.Fingerprint == nil {
 			continue
@@ -91,11 +123,21 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 		} else if !staleSet[id] {
 			reason = "missing"
 		}
-		if err := s.indexEntry(ctx, e); err != nil {
+		if batched {
+			pending = append(pending, e)
+			if len(pending) == reconcileBatch {
+				if err := flush(); err != nil {
+					return r, err
+				}
+			}
+		} else if err := s.indexEntry(ctx, e); err != nil {
 			return r, fmt.Errorf("service: reconcile: %w", err)
 		}
 		s.log.Info("mission indexed again", "mission_id", id, "reason", reason)
 		r.Indexed++
+	}
+	if err := flush(); err != nil {
+		return r, err
 	}
 	if r.Indexed+r.Removed+r.Orphans > 0 {
 		s.log.Info("index reconciled", "missions", r.Missions, "indexed", r.Indexed, "removed", r.Removed, "orphans", r.Orphans)

@@ -3,7 +3,9 @@ package service
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,5 +50,61 @@ func TestReconcileSaysWhy(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), fine) {
 		t.Errorf("Reconcile log names %s, which the index had right:\n%s", fine, logs.String())
+	}
+}
+
+// batchFakeIndex is a fakeIndex that also takes batches, as index.Index does.
+type batchFakeIndex struct {
+	*fakeIndex
+	batches []int
+}
+
+func (b *batchFakeIndex) PutBatch(ms []*mission.Mission) error {
+	for _, m := range ms {
+		if err := b.Put(m); err != nil {
+			return err
+		}
+	}
+	b.batches = append(b.batches, len(ms))
+	return nil
+}
+
+// TestReconcileBatches checks that Reconcile gives an index that takes
+// batches its missions reconcileBatch at a time, and marks each indexed.
+func TestReconcileBatches(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := &batchFakeIndex{fakeIndex: newFakeIndex()}
+	svc, err := New(ctx, st, idx, &fakeExtractor{}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := reconcileBatch + 5
+	for i := range n {
+		data := fmt.Sprintf("Mission %d|Lyon|texte %d", i, i)
+		if _, err := svc.Ingest(ctx, Upload{Filename: fmt.Sprintf("%d.txt", i), Data: []byte(data)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.MarkAllStale(ctx); err != nil {
+		t.Fatal(err)
+	}
+	idx.docs = map[string]*mission.Mission{}
+	r, err := svc.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Indexed != n || len(idx.docs) != n {
+		t.Errorf("Reconcile = %+v with %d missions in the index, want %d indexed", r, len(idx.docs), n)
+	}
+	if want := []int{reconcileBatch, 5}; !slices.Equal(idx.batches, want) {
+		t.Errorf("Reconcile gave batches of %v, want %v", idx.batches, want)
+	}
+	if stale, err := st.Stale(ctx); err != nil || len(stale) != 0 {
+		t.Errorf("after Reconcile, Stale() = %d missions (%v), want none", len(stale), err)
 	}
 }
