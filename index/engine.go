@@ -155,6 +155,8 @@ const (
 	markCtry             // a destination country
 	markYear             // a year the query names
 	markSel              // passes the selection (phrases, required, excluded words)
+	markMain             // a hit: passes everything
+	markDead             // deleted (marked only when every document is a candidate)
 )
 
 // byteBufs recycles the per-search arrays (a few bytes per indexed mission).
@@ -423,14 +425,90 @@ func newFacetFilter(d dictView, p *plan, q Query, text, secByText bool) *facetFi
 // filterAndCount goes through the documents marked need, keeps those that
 // pass every facet selection (the hits, in index order) and counts facets:
 // a value of facet f counts the hits, and, when f has a selection, the
-// documents failing that selection alone.
+// documents failing that selection alone. When most documents are hits (a
+// word every report holds, or no words), it counts the others and takes
+// them off each segment's totals instead.
 func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32, counts []int32, secCounts [8]int32) {
 	s := e.s
 	counts = make([]int32, len(s.dict.value))
-	countSecs := func(g uint64) {
+	var secHist [256]int32 // hits by the set of section kinds their text matches in
+	if need == 0 {
+		// Every live document is a candidate.
+		for si, ss := range s.segs {
+			if del := ss.Deleted(); del != nil {
+				base := s.base[si]
+				del.Iterate(func(d uint32) bool {
+					e.mark[base+uint64(d)] |= markDead
+					return true
+				})
+			}
+		}
+	}
+	for si, ss := range s.segs {
+		base, n, tab := s.base[si], ss.Segment().Count(), s.tabs[si]
+		for local := uint64(0); local < n; local++ {
+			g := base + local
+			m := e.mark[g]
+			if m&need != need || m&markDead != 0 {
+				continue
+			}
+			fail := uint32(0)
+			if f.selected != 0 {
+				var passed uint32
+				for _, o := range tab.of(local) {
+					if int(o) < len(f.accept) && f.accept[o] {
+						passed |= 1 << s.dict.facet[o]
+					}
+				}
+				if f.secSel != 0 && e.secs[g]&f.secSel != 0 {
+					passed |= 1 << sectionFacet
+				}
+				fail = f.selected &^ passed
+			}
+			switch {
+			case fail == 0:
+				hits = append(hits, uint32(g))
+				e.mark[g] |= markMain
+				if f.text {
+					secHist[e.secs[g]]++
+				}
+			case fail&(fail-1) == 0: // fails one facet's selection: counts there
+				fi := uint8(bitIndex(fail))
+				if fi == sectionFacet && f.text {
+					secHist[e.secs[g]]++
+					continue
+				}
+				for _, o := range tab.of(local) {
+					if int(o) < len(counts) && s.dict.facet[o] == fi {
+						counts[o]++
+					}
+				}
+			}
+		}
+	}
+	for mask, n := range secHist {
 		for k := range secCounts {
-			if e.secs[g]&(1<<k) != 0 {
-				secCounts[k]++
+			if mask&(1<<k) != 0 {
+				secCounts[k] += n
+			}
+		}
+	}
+	if 2*uint64(len(hits)) <= s.live {
+		for _, g := range hits {
+			si, local := s.locate(uint64(g))
+			for _, o := range s.tabs[si].of(local) {
+				if int(o) < len(counts) {
+					counts[o]++
+				}
+			}
+		}
+		return hits, counts, secCounts
+	}
+	// Most documents are hits: the totals, less the others.
+	for si, ss := range s.segs {
+		for o, n := range s.tabs[si].liveTotals(ss) {
+			if o < len(counts) {
+				counts[o] += n
 			}
 		}
 	}
@@ -439,46 +517,12 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 		del := ss.Deleted()
 		for local := uint64(0); local < n; local++ {
 			g := base + local
-			if e.mark[g]&need != need {
+			if e.mark[g]&markMain != 0 || e.mark[g]&markDead != 0 || del != nil && del.Contains(uint32(local)) {
 				continue
 			}
-			if need == 0 && del != nil && del.Contains(uint32(local)) {
-				continue // without text every live document is a candidate
-			}
-			ords := tab.of(local)
-			var passed uint32
-			if f.selected != 0 {
-				for _, o := range ords {
-					if int(o) < len(f.accept) && f.accept[o] {
-						passed |= 1 << s.dict.facet[o]
-					}
-				}
-				if f.secSel != 0 && e.secs[g]&f.secSel != 0 {
-					passed |= 1 << sectionFacet
-				}
-			}
-			fail := f.selected &^ passed
-			switch {
-			case fail == 0:
-				hits = append(hits, uint32(g))
-				for _, o := range ords {
-					if int(o) < len(counts) && !(f.text && s.dict.facet[o] == sectionFacet) {
-						counts[o]++
-					}
-				}
-				if f.text {
-					countSecs(g)
-				}
-			case fail&(fail-1) == 0: // fails one facet's selection: counts there
-				fi := uint8(bitIndex(fail))
-				if fi == sectionFacet && f.text {
-					countSecs(g)
-					continue
-				}
-				for _, o := range ords {
-					if int(o) < len(counts) && s.dict.facet[o] == fi {
-						counts[o]++
-					}
+			for _, o := range tab.of(local) {
+				if int(o) < len(counts) {
+					counts[o]--
 				}
 			}
 		}

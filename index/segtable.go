@@ -2,11 +2,13 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
@@ -109,6 +111,40 @@ type segTable struct {
 	ords  []uint32
 	date  []int32 // YYYYMMDD (YYYY0000 for a year alone), −1 when none
 	used  time.Time
+
+	mu      sync.Mutex
+	total   []int32 // per ordinal: the documents holding it, deleted ones too
+	live    []int32 // the same without the deleted ones, for deleted of size liveFor
+	liveFor uint64
+}
+
+// liveTotals returns, per ordinal, how many live documents of the segment
+// hold it: the totals less the deleted documents' (a segment's deletions
+// only grow, so their count says whether the cache is current).
+func (t *segTable) liveTotals(ss *scorch.SegmentSnapshot) []int32 {
+	del := ss.Deleted()
+	var nDel uint64
+	if del != nil {
+		nDel = del.GetCardinality()
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.live != nil && t.liveFor == nDel {
+		return t.live
+	}
+	live := slices.Clone(t.total)
+	if del != nil {
+		del.Iterate(func(d uint32) bool {
+			if uint64(d) < uint64(len(t.start)-1) {
+				for _, o := range t.of(uint64(d)) {
+					live[o]--
+				}
+			}
+			return true
+		})
+	}
+	t.live, t.liveFor = live, nDel
+	return live
 }
 
 func (t *segTable) of(doc uint64) []uint32 { return t.ords[t.start[doc]:t.start[doc+1]] }
@@ -136,9 +172,15 @@ func buildTable(seg segment.Segment, dict *valueDict) (*segTable, error) {
 		t.start[d] += t.start[d-1]
 	}
 	fill := append([]uint32(nil), t.start[:n]...)
+	var maxOrd uint32
 	for _, p := range pairs {
 		t.ords[fill[p.doc]] = p.ord
 		fill[p.doc]++
+		maxOrd = max(maxOrd, p.ord+1)
+	}
+	t.total = make([]int32, maxOrd)
+	for _, p := range pairs {
+		t.total[p.ord]++
 	}
 	for i := range t.date {
 		t.date[i] = -1
