@@ -52,6 +52,7 @@ type snapshot struct {
 	maxDoc uint64
 	live   uint64
 	dict   dictView
+	lists  map[string][]segment.PostingsList // postings read so far, by field and term
 }
 
 // openSnapshot returns a view of the missions index with its segment
@@ -115,34 +116,50 @@ func (s *snapshot) locate(g uint64) (int, uint64) {
 	return i, g - s.base[i]
 }
 
-// eachDoc calls visit with the global number of every live document of
+// postings returns the postings of term in field in every segment, live
+// documents only; a search asks for the same lists several times (counts,
+// marks, scores), so they are kept for the snapshot's life.
+func (s *snapshot) postings(field, term string) ([]segment.PostingsList, error) {
+	key := field + "\x00" + term
+	if pls, ok := s.lists[key]; ok {
+		return pls, nil
+	}
+	pls := make([]segment.PostingsList, len(s.segs))
+	for i, ss := range s.segs {
+		dict, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, err
+		}
+		if pls[i], err = dict.PostingsList([]byte(term), ss.Deleted(), nil); err != nil {
+			return nil, err
+		}
+	}
+	if s.lists == nil {
+		s.lists = map[string][]segment.PostingsList{}
+	}
+	s.lists[key] = pls
+	return pls, nil
+}
+
+// eachPosting calls visit with the global number of every live document of
 // segment i holding term in field.
 func (s *snapshot) eachPosting(i int, field, term string, visit func(uint64)) error {
-	ss := s.segs[i]
-	dict, err := ss.Segment().Dictionary(field)
-	if err != nil {
-		return err
-	}
-	pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
+	pls, err := s.postings(field, term)
 	if err != nil {
 		return err
 	}
 	base := s.base[i]
-	return eachDoc(pl.Iterator(false, false, false, nil), func(d uint64) { visit(base + d) })
+	return eachDoc(pls[i].Iterator(false, false, false, nil), func(d uint64) { visit(base + d) })
 }
 
 // df counts the live documents holding term in field.
 func (s *snapshot) df(field, term string) (uint64, error) {
+	pls, err := s.postings(field, term)
+	if err != nil {
+		return 0, err
+	}
 	var n uint64
-	for _, ss := range s.segs {
-		dict, err := ss.Segment().Dictionary(field)
-		if err != nil {
-			return 0, err
-		}
-		pl, err := dict.PostingsList([]byte(term), ss.Deleted(), nil)
-		if err != nil {
-			return 0, err
-		}
+	for _, pl := range pls {
 		n += pl.Count()
 	}
 	return n, nil
@@ -539,19 +556,39 @@ func bitIndex(x uint32) int {
 	return -1
 }
 
+// facetGroup sums the counts of the values of a facet that fold alike.
+type facetGroup struct {
+	value     string
+	best, sum int32
+	key       string
+}
+
+// groupBufs recycles facets' per-group sums, left zeroed.
+var groupBufs sync.Pool
+
+func getGroups(n int) []facetGroup {
+	if b, ok := groupBufs.Get().(*[]facetGroup); ok {
+		if cap(*b) >= n {
+			return (*b)[:n]
+		}
+	}
+	return make([]facetGroup, n)
+}
+
 // facets turns the counts into the result's facets, as facetList would
 // from Bleve's terms: values that fold alike merged under the most frequent
 // spelling (ties: the first in byte order), most frequent first (ties: by
 // value), each facet cut to its facetSize.
 func (f *facetFilter) facets(counts []int32, secCounts [8]int32) map[string][]FacetValue {
 	d := f.dict
-	type group struct {
-		value     string
-		best, sum int32
-		key       string
-	}
-	groups := make([]group, d.groups)
+	groups := getGroups(len(d.groupFacet))
 	var used []uint32
+	defer func() {
+		for _, gi := range used {
+			groups[gi] = facetGroup{}
+		}
+		groupBufs.Put(&groups)
+	}()
 	for o, n := range counts {
 		if n == 0 {
 			continue
@@ -566,16 +603,9 @@ func (f *facetFilter) facets(counts []int32, secCounts [8]int32) map[string][]Fa
 			g.best, g.value = n, d.value[o]
 		}
 	}
-	// The facet of a group is that of any of its values.
-	facetOf := make(map[uint32]uint8, len(used))
-	for o, n := range counts {
-		if n > 0 {
-			facetOf[d.group[o]] = d.facet[o]
-		}
-	}
 	byFacet := make([][]uint32, len(Facets))
 	for _, gi := range used {
-		byFacet[facetOf[gi]] = append(byFacet[facetOf[gi]], gi)
+		byFacet[d.groupFacet[gi]] = append(byFacet[d.groupFacet[gi]], gi)
 	}
 	out := map[string][]FacetValue{}
 	for i, name := range Facets {
@@ -848,15 +878,11 @@ func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlig
 			si, local := s.locate(uint64(g))
 			if si != seg {
 				seg, p, done = si, nil, false
-				dict, err := s.segs[si].Segment().Dictionary(field)
+				pls, err := s.postings(field, sp.term)
 				if err != nil {
 					return r, err
 				}
-				pl, err := dict.PostingsList([]byte(sp.term), s.segs[si].Deleted(), nil)
-				if err != nil {
-					return r, err
-				}
-				pi = pl.Iterator(true, true, locs, nil)
+				pi = pls[si].Iterator(true, true, locs, nil)
 			}
 			if done {
 				continue

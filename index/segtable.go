@@ -32,8 +32,9 @@ type valueDict struct {
 	key   []string // folded form, what filters match
 	year  []int    // the year facet's values as numbers, 0 for other facets
 	group []uint32 // values of one facet that fold alike (« Québec », « Quebec ») share a group
-	// groups numbers the folded values, "name\x1fkey".
-	groups map[string]uint32
+	// groups numbers the folded values, "name\x1fkey"; groupFacet is each one's facet.
+	groups     map[string]uint32
+	groupFacet []uint8
 }
 
 func newValueDict() *valueDict {
@@ -69,6 +70,7 @@ func (d *valueDict) ordOf(term string) (uint32, bool) {
 	if !ok {
 		g = uint32(len(d.groups))
 		d.groups[name+pairSep+key] = g
+		d.groupFacet = append(d.groupFacet, uint8(fi))
 	}
 	d.group = append(d.group, g)
 	y := 0
@@ -86,14 +88,14 @@ type dictView struct {
 	value  []string
 	key    []string
 	year   []int
-	group  []uint32
-	groups int
+	group      []uint32
+	groupFacet []uint8
 }
 
 func (d *valueDict) view() dictView {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return dictView{facet: d.facet, value: d.value, key: d.key, year: d.year, group: d.group, groups: len(d.groups)}
+	return dictView{facet: d.facet, value: d.value, key: d.key, year: d.year, group: d.group, groupFacet: d.groupFacet}
 }
 
 func facetIndex(name string) int {
