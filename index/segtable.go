@@ -84,10 +84,10 @@ func (d *valueDict) ordOf(term string) (uint32, bool) {
 // view is a consistent copy of the dictionary's slices for one search: the
 // ordinals a search meets were all numbered before it started counting.
 type dictView struct {
-	facet  []uint8
-	value  []string
-	key    []string
-	year   []int
+	facet      []uint8
+	value      []string
+	key        []string
+	year       []int
 	group      []uint32
 	groupFacet []uint8
 }
