@@ -366,7 +366,10 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 	}
 	// Indentation: continuation lines share one left edge; the first line
 	// may be indented (first-line indent) or carry a hanging marker.
+	// Centred lines (a title) share their middle instead.
+	centred := math.Abs((a.x+a.w/2)-(b.x+b.w/2)) < 3 && math.Abs(a.x-b.x) > 4
 	switch {
+	case centred:
 	case first == a && cur.marker != "":
 		if b.x < a.x-4 {
 			return false
