@@ -91,12 +91,20 @@ func (s *server) stop() error {
 	return s.stopErr
 }
 
-// rss returns the server's resident memory now and at its peak (VmRSS,
-// VmHWM), in bytes.
-func (s *server) rss() (now, peak int64, err error) {
+// memory is a process's resident memory, in bytes: in all (VmRSS), at its
+// peak (VmHWM), and split into anonymous pages (the Go heap and stacks) and
+// pages of mapped files (the index's segments, which the kernel can drop and
+// read again).
+type memory struct {
+	rss, peak, anon, file int64
+}
+
+// memory reads the server's resident memory from /proc.
+func (s *server) memory() (memory, error) {
+	var m memory
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	if err != nil {
-		return 0, 0, err
+		return m, err
 	}
 	for _, l := range strings.Split(string(b), "\n") {
 		k, v, ok := strings.Cut(l, ":")
@@ -106,12 +114,20 @@ func (s *server) rss() (now, peak int64, err error) {
 		n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 		switch k {
 		case "VmRSS":
-			now = n << 10
+			m.rss = n << 10
 		case "VmHWM":
-			peak = n << 10
+			m.peak = n << 10
+		case "RssAnon":
+			m.anon = n << 10
+		case "RssFile":
+			m.file = n << 10
 		}
 	}
-	return now, peak, nil
+	return m, nil
+}
+
+func (m memory) String() string {
+	return fmt.Sprintf("%s (anonymous %s, mapped index files %s)", mb(m.rss), mb(m.anon), mb(m.file))
 }
 
 func freePort() (int, error) {
@@ -192,7 +208,7 @@ func benchSearch(ctx context.Context, c config, t *table, n int, data, how strin
 		}
 	}
 	time.Sleep(2 * time.Second)
-	rest, _, err := s.rss()
+	rest, err := s.memory()
 	if err != nil {
 		return err
 	}
@@ -246,7 +262,7 @@ func benchSearch(ctx context.Context, c config, t *table, n int, data, how strin
 			}
 		}()
 	}
-	var peak int64
+	var peak memory
 	tick := time.NewTicker(200 * time.Millisecond)
 	t0 := time.Now()
 sample:
@@ -255,8 +271,8 @@ sample:
 		case <-lctx.Done():
 			break sample
 		case <-tick.C:
-			if now, _, err := s.rss(); err == nil {
-				peak = max(peak, now)
+			if now, err := s.memory(); err == nil && now.rss > peak.rss {
+				peak = now
 			}
 		}
 	}
@@ -269,14 +285,14 @@ sample:
 	t.add(row{measure: fmt.Sprintf("Search under load, %d clients, every class, p50 / p99", c.clients), size: size,
 		escale: fmt.Sprintf("%s / %s, %.0f searches/s", ms(percentile(lat, 50)), ms(percentile(lat, 99)), float64(count.Load())/elapsed.Seconds())})
 	memTarget := "≤ 500 MB at 100,000"
-	r := row{measure: "Resident memory at rest (after warm-up)", size: size, escale: mb(rest), target: memTarget}
+	r := row{measure: "Resident memory at rest (after warm-up)", size: size, escale: rest.String(), target: memTarget}
 	if big {
-		r.met = yesNo(rest <= 500e6)
+		r.met = yesNo(rest.rss <= 500e6)
 	}
 	t.add(r)
-	r = row{measure: "Resident memory under search load (peak)", size: size, escale: mb(peak), target: memTarget}
+	r = row{measure: "Resident memory under search load (highest sample)", size: size, escale: peak.String(), target: memTarget}
 	if big {
-		r.met = yesNo(peak <= 500e6)
+		r.met = yesNo(peak.rss <= 500e6)
 	}
 	t.add(r)
 	if err := s.stop(); err != nil {
