@@ -67,6 +67,11 @@ func (f *dataFlags) resolve(getenv func(string) string) (dataConfig, error) {
 	if abs, err := filepath.Abs(c.Data); err == nil {
 		c.Data = abs
 	}
+	// A scan is recognised once: what OCR read stays under the data
+	// directory unless --ocr-cache says where else (or, empty, nowhere).
+	if !given(f.fs, getenv, "ocr-cache") {
+		c.Extract.OCRCache = filepath.Join(c.Data, filepath.FromSlash(store.OCRCacheDir))
+	}
 	return c, nil
 }
 

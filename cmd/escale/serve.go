@@ -17,6 +17,7 @@ import (
 	"escale/internal/demo"
 	"escale/internal/render"
 	"escale/internal/service"
+	"escale/internal/store"
 	"escale/internal/watch"
 	"escale/internal/web"
 )
@@ -223,7 +224,7 @@ func serve(ctx context.Context, cfg serveConfig, stdout io.Writer, log *slog.Log
 		Logger:          log,
 		// Pictures of PDF pages for the mission page (pdftoppm when
 		// installed), kept under the data directory.
-		Thumbnails: render.New(render.Options{CacheDir: filepath.Join(cfg.Data, "thumbnails"), Logger: log}),
+		Thumbnails: render.New(render.Options{CacheDir: filepath.Join(cfg.Data, store.ThumbnailDir), Logger: log}),
 	})
 	srv := web.NewHTTPServer(cfg.Addr, handler, web.Timeouts{Header: cfg.HeaderTimeout, Request: cfg.RequestTimeout}, log)
 

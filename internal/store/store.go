@@ -10,6 +10,8 @@
 //	DIR/originals/ab/SHA    each original, named by its SHA-256 (ab = its first two digits)
 //	DIR/tmp/                files being written, renamed into place once synced
 //	DIR/index/              the search index (see package index), rebuilt at will
+//	DIR/thumbnails/         pictures of PDF pages for the web pages, drawn at will
+//	DIR/cache/ocr/          text read from scans by OCR, so no page is read twice
 //	DIR/escale.lock         held by the process that owns the directory
 package store
 
@@ -50,6 +52,11 @@ const (
 	tmpDir       = "tmp"
 	// IndexDir is where the search index lives, beside the catalog.
 	IndexDir = "index"
+	// ThumbnailDir keeps the pictures of PDF pages the web pages show.
+	ThumbnailDir = "thumbnails"
+	// OCRCacheDir keeps what OCR read on scanned pages. Like the index and
+	// the thumbnails it is derived from the originals: backups leave it out.
+	OCRCacheDir = "cache/ocr"
 )
 
 // Open opens (creating it if needed) the data directory dir and migrates its
