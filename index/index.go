@@ -92,11 +92,11 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: passage mapping: %w", err)
 	}
-	missions, err := openOne(filepath.Join(dir, missionsDir), mm, log)
+	missions, err := openOne(filepath.Join(dir, missionsDir), mm, 0, log)
 	if err != nil {
 		return nil, err
 	}
-	passages, err := openOne(filepath.Join(dir, passagesDir), pm, log)
+	passages, err := openOne(filepath.Join(dir, passagesDir), pm, passageSegmentDocs, log)
 	if err != nil {
 		missions.Close()
 		return nil, err
@@ -130,44 +130,58 @@ func Open(dir string, opts Options) (*Index, error) {
 // about 150 -> 55 ms on the shared 2-core machine); a search reads a few
 // more segments, which costs it little (engine.go reads each term's
 // postings per segment once).
-func runtimeConfig() map[string]any {
+//
+// maxSegment, when above 0, caps a merged segment's documents: see
+// passageSegmentDocs.
+func runtimeConfig(maxSegment int) map[string]any {
+	plan := map[string]any{"FloorSegmentSize": 10}
+	if maxSegment > 0 {
+		plan["MaxSegmentSize"] = maxSegment
+	}
 	return map[string]any{
 		"bolt_timeout":           "1s",
-		"scorchMergePlanOptions": map[string]any{"FloorSegmentSize": 10},
+		"scorchMergePlanOptions": plan,
 	}
 }
 
-func openOne(path string, m mapping.IndexMapping, log *slog.Logger) (bleve.Index, error) {
-	idx, err := bleve.OpenUsing(path, runtimeConfig())
+// passageSegmentDocs caps the passages index's segments. A hit's passages
+// sit together in one segment, and scoring them walks each query word's
+// postings in that segment from its start (Bleve's postings iterator reads
+// frequencies in order): the walk grows with the segment, so capped
+// segments keep a search's passages cheap whatever the archive's size.
+const passageSegmentDocs = 25000
+
+func openOne(path string, m mapping.IndexMapping, maxSegment int, log *slog.Logger) (bleve.Index, error) {
+	idx, err := bleve.OpenUsing(path, runtimeConfig(maxSegment))
 	switch {
 	case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
-		return create(path, m)
+		return create(path, m, maxSegment)
 	case err != nil && (errors.Is(err, bolt.ErrTimeout) || strings.Contains(err.Error(), bolt.ErrTimeout.Error())):
 		return nil, fmt.Errorf("%w: %s", ErrLocked, path)
 	case err != nil:
 		// The index is derived from the catalog: rebuilding it is always
 		// safe, and reconciliation refills it.
 		log.Warn("index unreadable, rebuilding", "path", path, "error", err)
-		return recreate(path, m)
+		return recreate(path, m, maxSegment)
 	}
 	v, err := idx.GetInternal([]byte(schemaKey))
 	if err != nil || string(v) != schemaVersion {
 		idx.Close()
 		log.Info("index schema changed, rebuilding", "path", path, "was", string(v), "now", schemaVersion)
-		return recreate(path, m)
+		return recreate(path, m, maxSegment)
 	}
 	return idx, nil
 }
 
-func recreate(path string, m mapping.IndexMapping) (bleve.Index, error) {
+func recreate(path string, m mapping.IndexMapping, maxSegment int) (bleve.Index, error) {
 	if err := os.RemoveAll(path); err != nil {
 		return nil, fmt.Errorf("index: remove %s: %w", path, err)
 	}
-	return create(path, m)
+	return create(path, m, maxSegment)
 }
 
-func create(path string, m mapping.IndexMapping) (bleve.Index, error) {
-	idx, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
+func create(path string, m mapping.IndexMapping, maxSegment int) (bleve.Index, error) {
+	idx, err := bleve.NewUsing(path, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig(maxSegment))
 	if err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", path, err)
 	}
