@@ -103,12 +103,14 @@ func given(fs *flag.FlagSet, getenv func(string) string, name string) bool {
 }
 
 // dataDir is a data directory opened by this process: its lock, store,
-// index and the service over them.
+// index and the service over them, and the reference data they were opened
+// with (the pages name themes and places from the same).
 type dataDir struct {
-	lock  *store.Lock
-	store *store.Store
-	index *index.Index
-	svc   *service.Service
+	lock      *store.Lock
+	store     *store.Store
+	index     *index.Index
+	svc       *service.Service
+	knowledge meta.Knowledge
 }
 
 // errHeld says that another process holds the data directory; holder is
@@ -138,6 +140,7 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		d.Close()
 		return nil, err
 	}
+	d.knowledge = k
 	if d.store, err = store.Open(ctx, c.Data); err != nil {
 		d.Close()
 		return nil, err

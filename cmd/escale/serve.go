@@ -222,6 +222,9 @@ func serve(ctx context.Context, cfg serveConfig, stdout io.Writer, log *slog.Log
 		RequestTimeout:  cfg.RequestTimeout,
 		TrustedProxies:  cfg.TrustedProxies,
 		Logger:          log,
+		// The themes' labels come from the taxonomy the service checks
+		// corrections against, an administrator's file included.
+		Taxonomy: d.knowledge.Taxonomy,
 		// Pictures of PDF pages for the mission page (pdftoppm when
 		// installed), kept under the data directory.
 		Thumbnails: render.New(render.Options{CacheDir: filepath.Join(cfg.Data, store.ThumbnailDir), Logger: log}),
