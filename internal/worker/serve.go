@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -37,6 +38,7 @@ const (
 // returns the exit code; the caller must exit with it at once, because an
 // extraction stopped by a limit may still be running.
 func Serve(ctx context.Context, in io.Reader, out io.Writer, prepare Prepare) int {
+	start := time.Now()
 	br := bufio.NewReaderSize(in, maxHeader)
 	req, err := readHeader(br)
 	if err != nil {
@@ -67,8 +69,18 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, prepare Prepare) in
 		deadline = t.C
 	}
 
+	// The extraction's own deadline comes a little before the parent's, so
+	// that a long one (OCR of a long scan) stops, answers timeout itself and
+	// exits rather than being killed. Counted from here, it is late by the
+	// process's start-up, which the margin covers.
+	runCtx := ctx
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithDeadline(ctx, start.Add(req.Timeout-stopMargin(req.Timeout)))
+		defer cancel()
+	}
 	done := make(chan response, 1)
-	go func() { done <- run(ctx, prepare, data, req) }()
+	go func() { done <- run(runCtx, prepare, data, req) }()
 	select {
 	case r := <-done:
 		code := exitOK
@@ -102,8 +114,15 @@ func readHeader(br *bufio.Reader) (request, error) {
 	return req, nil
 }
 
+// stopMargin is how long before the parent's deadline the extraction's
+// context ends: time to notice, stop its subprocesses and answer.
+func stopMargin(timeout time.Duration) time.Duration {
+	return min(timeout/4, time.Second)
+}
+
 // run calls the extraction and turns whatever it does, panics included, into
-// a response.
+// a response. An extraction that fails once ctx's deadline has passed was
+// cut short: it answers timeout, whatever error the cut caused.
 func run(ctx context.Context, prepare Prepare, data []byte, req request) (r response) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -115,6 +134,9 @@ func run(ctx context.Context, prepare Prepare, data []byte, req request) (r resp
 		return response{Error: err.Error()}
 	}
 	m, err := fn(ctx, data, req.Filename, req.MaxPages)
+	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, mission.ErrTimeout) {
+		err = mission.Refuse(mission.ErrTimeout, "stopped after %v: %v", req.Timeout-stopMargin(req.Timeout), err)
+	}
 	switch refusal, ok := mission.RefusalOf(err); {
 	case ok:
 		// The detail is what the extraction added; the parent restores the
