@@ -152,6 +152,21 @@ func (s *snapshot) eachPosting(i int, field, term string, visit func(uint64)) er
 	return eachDoc(pls[i].Iterator(false, false, false, nil), func(d uint64) { visit(base + d) })
 }
 
+// orPostings sets bit in marks[base+d] for every live document d of
+// segment i holding term in field (marks indexed by global number).
+func (s *snapshot) orPostings(i int, field, term string, marks []byte, stride, offset uint64, bit byte) error {
+	pls, err := s.postings(field, term)
+	if err != nil {
+		return err
+	}
+	base := s.base[i]
+	return eachDocs(pls[i].Iterator(false, false, false, nil), func(docs []uint32) {
+		for _, d := range docs {
+			marks[(base+uint64(d))*stride+offset] |= bit
+		}
+	})
+}
+
 // df counts the live documents holding term in field.
 func (s *snapshot) df(field, term string) (uint64, error) {
 	pls, err := s.postings(field, term)
@@ -240,7 +255,7 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 		for i := range s.segs {
 			for k, kind := range mission.Kinds {
 				for _, stem := range stems {
-					if err := s.eachPosting(i, fSecPfx+kind, stem, func(g uint64) { e.secs[g] |= 1 << k }); err != nil {
+					if err := s.orPostings(i, fSecPfx+kind, stem, e.secs, 1, 0, 1<<k); err != nil {
 						return nil, err
 					}
 				}
@@ -314,30 +329,26 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 // markLists marks every document of every posting list of the rankQuery.
 func (e *engineSearch) markLists() error {
 	s := e.s
+	n := uint64(e.nWords)
 	for _, sp := range e.specs {
 		field := e.rq.prof.field[sp.role]
-		var m byte
+		m := byte(markHit)
 		switch sp.role {
 		case roleCity:
-			m = markCity
+			m |= markCity
 		case roleCountry:
-			m = markCtry
+			m |= markCtry
 		case roleYear:
-			m = markYear
+			m |= markYear
 		}
 		for i := range s.segs {
-			var err error
-			if sp.word >= 0 {
-				w, bit := uint64(sp.word), byte(1)<<sp.role
-				n := uint64(e.nWords)
-				err = s.eachPosting(i, field, sp.term, func(g uint64) {
-					e.mark[g] |= markHit
-					e.roles[g*n+w] |= bit
-				})
-			} else {
-				err = s.eachPosting(i, field, sp.term, func(g uint64) { e.mark[g] |= markHit | m })
+			if err := s.orPostings(i, field, sp.term, e.mark, 1, 0, m); err != nil {
+				return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
 			}
-			if err != nil {
+			if sp.word < 0 {
+				continue
+			}
+			if err := s.orPostings(i, field, sp.term, e.roles, n, uint64(sp.word), byte(1)<<sp.role); err != nil {
 				return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
 			}
 		}
@@ -687,8 +698,25 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 	}
 	ub := make([]float64, len(hits))
 	var top float64
+	// A bound depends only on the document's marks: hits share a few
+	// patterns, each computed once (when they fit a word).
+	const packable = 7
+	memo := map[uint64]float64{}
 	for i, g := range hits {
-		ub[i] = e.bound(uint64(g))
+		if e.nWords > packable {
+			ub[i] = e.bound(uint64(g))
+		} else {
+			key := uint64(e.mark[g] & (markCity | markCtry | markYear))
+			for _, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
+				key = key<<8 | uint64(r)
+			}
+			u, ok := memo[key]
+			if !ok {
+				u = e.bound(uint64(g))
+				memo[key] = u
+			}
+			ub[i] = u
+		}
 		top = max(top, ub[i])
 	}
 	// Hits by decreasing bound, in buckets (index order within each).

@@ -245,21 +245,37 @@ func eachTerm(seg segment.Segment, field string, fn func(term string, docs func(
 // eachDoc calls visit with every document number of a postings iterator,
 // from its bitmap when it has one (much faster than Next).
 func eachDoc(pi segment.PostingsIterator, visit func(uint64)) error {
+	return eachDocs(pi, func(docs []uint32) {
+		for _, d := range docs {
+			visit(uint64(d))
+		}
+	})
+}
+
+// eachDocs calls visit with the document numbers of a postings iterator, a
+// slice at a time (reused between calls).
+func eachDocs(pi segment.PostingsIterator, visit func([]uint32)) error {
 	if o, ok := pi.(segment.OptimizablePostingsIterator); ok {
 		if bm := o.ActualBitmap(); bm != nil {
-			it := bm.Iterator()
-			for it.HasNext() {
-				visit(uint64(it.Next()))
+			var buf [256]uint32
+			it := bm.ManyIterator()
+			for {
+				n := it.NextMany(buf[:])
+				if n == 0 {
+					return nil
+				}
+				visit(buf[:n])
 			}
-			return nil
 		}
 	}
+	var one [1]uint32
 	for {
 		p, err := pi.Next()
 		if err != nil || p == nil {
 			return err
 		}
-		visit(p.Number())
+		one[0] = uint32(p.Number())
+		visit(one[:])
 	}
 }
 
