@@ -240,16 +240,18 @@ func pdfParagraphs(pages [][]line, v vocabulary) []para {
 // geometry holds what a document's lines say about its layout.
 type geometry struct {
 	pitches map[float64]float64 // usual baseline distance per font size
-	right   map[rightKey]float64
+	edges   map[edgeKey][]edge      // where lines end, per page and left edge
 }
 
-type rightKey struct {
+type edgeKey struct {
 	page int
 	x    float64
 }
 
+type edge struct{ y, right float64 }
+
 func newGeometry(all []line) *geometry {
-	g := &geometry{pitches: map[float64]float64{}, right: map[rightKey]float64{}}
+	g := &geometry{pitches: map[float64]float64{}, edges: map[edgeKey][]edge{}}
 	deltas := map[float64][]float64{}
 	for i := 1; i < len(all); i++ {
 		a, b := all[i-1], all[i]
@@ -266,8 +268,8 @@ func newGeometry(all []line) *geometry {
 		g.pitches[s] = ds[len(ds)/4] // the tight quartile: lines within a paragraph
 	}
 	for _, l := range all {
-		k := rightKey{l.page, math.Round(l.x)}
-		g.right[k] = max(g.right[k], l.x+l.w)
+		k := edgeKey{l.page, math.Round(l.x)}
+		g.edges[k] = append(g.edges[k], edge{l.y, l.x + l.w})
 	}
 	return g
 }
@@ -286,11 +288,17 @@ func (g *geometry) pitch(size float64) float64 {
 	return 1.25 * size
 }
 
-// columnRight is where the lines of a column starting at x end on this page.
-func (g *geometry) columnRight(page int, x float64) float64 {
+// columnRight is where the lines of a column starting at x end, near y on
+// this page: near, because a page may hold one column above and two below.
+func (g *geometry) columnRight(page int, x, y float64) float64 {
+	const near = 160 // points above and below
 	r := 0.0
 	for dx := -3.0; dx <= 3; dx++ {
-		r = max(r, g.right[rightKey{page, math.Round(x) + dx}])
+		for _, e := range g.edges[edgeKey{page, math.Round(x) + dx}] {
+			if math.Abs(e.y-y) < near {
+				r = max(r, e.right)
+			}
+		}
 	}
 	return r
 }
@@ -304,7 +312,7 @@ func (g *geometry) lineEnd(cur *para, a, b *line) float64 {
 		r = max(r, b.x+b.w)
 	}
 	if cur.lines == 1 && (b == nil || r <= a.x+a.w) {
-		return g.columnRight(a.page, a.x)
+		return g.columnRight(a.page, a.x, a.y)
 	}
 	return r
 }
