@@ -150,6 +150,7 @@ type searchResult struct {
 		Filename    string  `json:"filename"`
 		Title       *string `json:"title"`
 		DuplicateOf string  `json:"duplicate_of"`
+		Score       float64 `json:"score"`
 		Passages    []struct {
 			Fragment string `json:"fragment"`
 			Page     int    `json:"page"`
