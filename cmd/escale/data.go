@@ -35,13 +35,17 @@ type dataFlags struct {
 }
 
 func addDataFlags(fs *flag.FlagSet) *dataFlags {
-	return &dataFlags{
+	f := &dataFlags{
 		fs:      fs,
 		data:    fs.String("data", "./data", "répertoire des données : catalogue, originaux, index ("+envName("data")+")"),
 		workers: fs.Int("workers", 2, "extractions simultanées ("+envName("workers")+")"),
 		queue:   fs.Int("queue", 16, "extractions en attente au-delà, avant de répondre 503 ("+envName("queue")+")"),
 		extract: addExtractFlags(fs),
 	}
+	// On a data directory the OCR cache has a default (resolve).
+	fs.Lookup("ocr-cache").Usage = "répertoire où garder le texte reconnu par OCR, pour ne pas relire une page deux fois (" +
+		envName("ocr-cache") + ", par défaut DATA/cache/ocr ; vide : aucun)"
+	return f
 }
 
 // resolve returns the configuration once fs is parsed; flags win over
