@@ -368,7 +368,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 	}
 	// A short line that leaves its sentence open is a heading or a label
 	// when the next one starts anew (« Programme » / « Lundi 2 juin : ... »).
-	if right := g.lineEnd(cur, a, b); a.w < 0.5*(right-a.x) && !terminal(a.text) &&
+	if right := b.x + b.w; a.w < 0.5*(right-a.x) && !terminal(a.text) &&
 		!endsOpen(a.text) && !endsWithHyphen(a.text) && startsUpper(b.text) {
 		return false
 	}
