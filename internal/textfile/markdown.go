@@ -53,6 +53,7 @@ func isMarkdown(lines []string) bool {
 func markdownLines(lines []string) []layout.Line {
 	out := make([]layout.Line, 0, len(lines))
 	inCode := false
+	bold := false // a bold run open across the lines of a paragraph
 	for i, l := range lines {
 		if mdFence.MatchString(l) {
 			inCode = !inCode
@@ -62,6 +63,9 @@ func markdownLines(lines []string) []layout.Line {
 		if inCode {
 			out = append(out, plainLine(l))
 			continue
+		}
+		if strings.TrimSpace(l) == "" || mdBullet.MatchString(strings.TrimLeft(l, " ")) && bold {
+			bold = false
 		}
 		if m := mdHeading.FindStringSubmatch(l); m != nil {
 			ln := layout.Line{Spans: inline(m[2]), Heading: len(m[1])}
@@ -98,13 +102,29 @@ func markdownLines(lines []string) []layout.Line {
 			prefix += "• "
 			l = l[len(m[0]):]
 		}
-		spans := inline(l)
+		var spans []layout.Span
+		spans, bold = inlineIn(l, bold, paragraphRest(lines, i+1))
 		if prefix != "" {
 			spans = append([]layout.Span{{Text: prefix}}, spans...)
 		}
 		out = append(out, layout.Line{Spans: spans})
 	}
 	return out
+}
+
+// paragraphRest is the text of the paragraph's lines from i on: up to a
+// blank line or a new list item.
+func paragraphRest(lines []string, i int) string {
+	var b strings.Builder
+	for ; i < len(lines) && b.Len() < maxLookahead; i++ {
+		l := strings.TrimLeft(lines[i], " ")
+		if l == "" || mdBullet.MatchString(l) || mdHeading.MatchString(l) {
+			break
+		}
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 // tableRow turns "| a | b |" into "a\tb".
@@ -126,13 +146,29 @@ const maxInline = 4096
 // inline parses Markdown emphasis, code, links and escapes in one line into
 // styled spans.
 func inline(s string) []layout.Span {
+	spans, _ := inlineIn(s, false, "")
+	return spans
+}
+
+// maxLookahead bounds how far past its line a bold run may look for its
+// closing delimiter.
+const maxLookahead = 2000
+
+// inlineIn is inline for a line inside a paragraph: bold says whether a bold
+// run is open from the lines above, and rest is the paragraph's text below,
+// where a run opened here may close (« **titre sur / deux lignes** »). It
+// returns whether a bold run is still open at the end of the line.
+func inlineIn(s string, bold bool, rest string) ([]layout.Span, bool) {
 	if len(s) > maxInline {
-		return []layout.Span{{Text: s}}
+		return []layout.Span{{Text: s}}, bold
+	}
+	if len(rest) > maxLookahead {
+		rest = rest[:maxLookahead]
 	}
 	var (
-		spans        []layout.Span
-		buf          strings.Builder
-		bold, italic bool
+		spans  []layout.Span
+		buf    strings.Builder
+		italic bool
 	)
 	// Links found once for the line: matching at every "[" would be quadratic.
 	links := map[int]int{}
@@ -193,7 +229,7 @@ func inline(s string) []layout.Span {
 				i += 2
 				continue
 			}
-			if !bold && opens(s, i, 2) && strings.Contains(s[i+2:], d) {
+			if !bold && opens(s, i, 2) && (strings.Contains(s[i+2:], d) || strings.Contains(rest, d)) {
 				flush()
 				bold = true
 				i += 2
@@ -217,7 +253,7 @@ func inline(s string) []layout.Span {
 		i++
 	}
 	flush()
-	return spans
+	return spans, bold
 }
 
 // opens reports whether the delimiter run of length n at i can open emphasis:

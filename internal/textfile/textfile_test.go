@@ -141,6 +141,29 @@ func TestReadMarkdown(t *testing.T) {
 	}
 }
 
+// TestReadMarkdownBoldAcrossLines: a bold run may close on a later line of
+// its paragraph, as in CommonMark.
+func TestReadMarkdownBoldAcrossLines(t *testing.T) {
+	doc, err := Read([]byte("# Titre\n\n- **Partage d’expertise en gestion\n  municipale –** Les échanges ont permis beaucoup.\n- **Seul.** Suite.\n"))
+	if err != nil {
+		t.Fatalf("Read error %v", err)
+	}
+	lines := doc.Pages[0].Lines
+	if len(lines) != 5 {
+		t.Fatalf("Read gave %d lines, want 5", len(lines))
+	}
+	first, second := lines[2].Spans, lines[3].Spans
+	if len(first) < 2 || !first[1].Bold || first[1].Text != "Partage d’expertise en gestion" {
+		t.Errorf("line 2 spans = %+v, want a bold run opening after the bullet", first)
+	}
+	if len(second) < 3 || !second[1].Bold || second[1].Text != "municipale –" || second[2].Bold {
+		t.Errorf("line 3 spans = %+v, want the bold run closing after «municipale –»", second)
+	}
+	if got := lines[4].Text(); got != "• Seul. Suite." {
+		t.Errorf("line 4 = %q, want the next item parsed on its own", got)
+	}
+}
+
 func TestReadPlainDashListIsNotMarkdown(t *testing.T) {
 	doc, err := Read([]byte("OBJECTIFS\n\n- Participer au congrès.\n- Visiter des projets.\n"))
 	if err != nil {
