@@ -10,6 +10,7 @@ import (
 	"escale/internal/meta"
 	"escale/internal/mission"
 	"escale/internal/score"
+	"escale/internal/tools/synth"
 )
 
 const visible = "../../testdata/corpus/visible"
@@ -92,6 +93,41 @@ func TestScanIsRefused(t *testing.T) {
 		m, err := Extract(context.Background(), data, tr.File, Options{})
 		if r, ok := mission.RefusalOf(err); !ok || r != mission.ErrNoText {
 			t.Errorf("Extract(%s) = %v, %v; want refusal no_text", tr.File, m != nil, err)
+		}
+	}
+}
+
+// TestQualitySynthetic holds the same thresholds on reports nobody wrote by
+// hand: internal/tools/synth's generated archive (other cities, wordings,
+// layouts and list styles), so that the rules stay general.
+func TestQualitySynthetic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and extracts a synthetic archive")
+	}
+	k := meta.DefaultKnowledge()
+	g, err := synth.New(k.Gazetteer, k.Taxonomy, synth.Options{Seed: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum score.Summary
+	for i := range 40 {
+		rep, err := g.Report(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := Extract(context.Background(), rep.Data, rep.Name, Options{Knowledge: k})
+		if err != nil {
+			t.Errorf("Extract(%s) error %v", rep.Name, err)
+			sum.AddRefused(rep.Truth)
+			continue
+		}
+		sum.Add(score.Compare(rep.Truth, m))
+	}
+	metrics := sum.Metrics()
+	for n, want := range thresholds {
+		t.Logf("%-22s %.3f", n, metrics[n])
+		if got := metrics[n]; got < want {
+			t.Errorf("%s = %.3f over 40 synthetic reports, want at least %.3f", n, got, want)
 		}
 	}
 }
