@@ -20,8 +20,8 @@ type para struct {
 	x       float64
 	gap     float64 // space above: blank lines (text) or line pitches (PDF)
 	lines   int
-	table   bool // a table row, cells separated by tabs
-	ocr     bool // recognised from a page image: no reliable font style
+	table   bool    // a table row, cells separated by tabs
+	ocr     bool    // recognised from a page image: no reliable font style
 	right   float64 // where its widest line ends (PDF)
 
 	// While the paragraph is built: its text so far, its last line, and
@@ -240,7 +240,7 @@ func pdfParagraphs(pages [][]line, v vocabulary) []para {
 // geometry holds what a document's lines say about its layout.
 type geometry struct {
 	pitches map[float64]float64 // usual baseline distance per font size
-	edges   map[edgeKey][]edge      // where lines end, per page and left edge
+	edges   map[edgeKey][]edge  // where lines end, per page and left edge
 }
 
 type edgeKey struct {
