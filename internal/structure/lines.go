@@ -21,11 +21,10 @@ type line struct {
 	size       float64
 	bold       bool   // every visible character is bold
 	lead       string // the bold run that opens the line, after the marker
-	italic     bool
-	heading    int  // Markdown heading level
-	blank      int  // text files: blank lines before this one
-	indent     int  // text files: leading spaces
-	ocr        bool // recognised from a page image: no reliable font style
+	heading    int    // Markdown heading level
+	blank      int    // text files: blank lines before this one
+	indent     int    // text files: leading spaces
+	ocr        bool   // recognised from a page image: no reliable font style
 }
 
 // allBold reports whether the line's text after its marker is bold.
@@ -173,7 +172,6 @@ func makeLine(l layout.Line, page int, pdf bool) (line, bool) {
 		ln.text = m[1] + " " + text[len(m[1]):]
 	}
 	ln.lead = boldLead(l.Spans)
-	ln.italic = allItalic(l.Spans)
 	return ln, true
 }
 
@@ -212,20 +210,6 @@ func isMarkerOnly(s string) bool {
 	}
 	m := markerRE.FindString(s + " ")
 	return m != "" && strings.TrimSpace(m) == s
-}
-
-func allItalic(spans []layout.Span) bool {
-	seen := false
-	for _, s := range spans {
-		if strings.TrimSpace(s.Text) == "" {
-			continue
-		}
-		if !s.Italic {
-			return false
-		}
-		seen = true
-	}
-	return seen
 }
 
 // startsWithPrivateGlyph reports whether the first visible character is a
