@@ -51,8 +51,8 @@ func Fill(m *mission.Mission, src Source, k Knowledge) {
 	m.Normalize()
 	d := newDoc(m, src)
 	home := homeCity(d, k)
-	m.Destinations = destinations(d, k.Gazetteer, home)
 	when := tripDates(d)
+	m.Destinations = destinations(d, k.Gazetteer, home, when.year)
 	m.StartDate, m.EndDate, m.Year = when.start, when.end, when.year
 	m.Organizations = organizations(d, home)
 	m.Themes = themes(m, k.Taxonomy)

@@ -152,6 +152,62 @@ func TestDestinations(t *testing.T) {
 	}
 }
 
+// TestDestinationFallback covers reports whose title, heading block, file
+// name and trip sentences name no destination.
+func TestDestinationFallback(t *testing.T) {
+	tests := []struct {
+		name string
+		m    *mission.Mission
+		want string
+	}{
+		{"where the event the delegation attended was held", report("RM-2025-019.pdf", "",
+			"Ville de Québec – Service des relations internationales",
+			"Mise en contexte",
+			"La troisième Conférence des Nations unies sur l’océan (UNOC3), coorganisée par la France et le Costa Rica, s’est tenue à Nice au début de juin. La Ville de Québec y participait à l’invitation de la Métropole Nice Côte d’Azur. Québec, ville portuaire sur le Saint-Laurent, partage des enjeux de protection du littoral.",
+			"Objectifs", "Présenter les actions de Québec pour la protection du Saint-Laurent.", "Rencontrer les villes côtières présentes à la conférence.",
+			"Déroulement",
+			"La délégation de Québec a assisté aux séances plénières. Le maire de Québec a pris la parole sur la gestion du Saint-Laurent. Une activité parallèle a eu lieu à Monaco avec des fondations. La Ville de Nice a présenté son plan du littoral. Québec a signé la déclaration des villes côtières. Le quotidien Nice Matin a interviewé le maire.",
+			"Retombées",
+			"Partage des pratiques de Québec sur le Saint-Laurent. Québec rejoindra le réseau lancé à Nice. Le plan de Québec pour le Saint-Laurent sera présenté au conseil. Les experts de Québec ont noué des liens sur l’estuaire du Saint-Laurent. Les échanges avec Nice se poursuivront. Le Saint-Laurent sera au cœur du suivi. Québec accueillera un atelier; Québec publiera un bilan."),
+			"Nice, France"},
+		{"an event held in another year is not the trip's", report("RM-2025-022.pdf", "",
+			"Contexte", "Le congrès mondial de 2025 a eu lieu, comme prévu, à Séville. L’édition précédente s’était tenue à Lisbonne en 2022.",
+			"Objectifs", "Présenter le plan de mobilité de la Ville de Laval.", "Comparer Séville et Lisbonne."),
+			"Séville, Espagne"},
+		{"an event accueilli par la Ville", report("compte-rendu.txt", "",
+			"Contexte", "Le sommet, accueilli par la Ville de Bilbao, réunissait quarante maires.", "Objectifs", "Échanger sur la revitalisation des rives."),
+			"Bilbao, Espagne"},
+		{"the foreign city named most, clearly ahead", report("compte-rendu-final.txt", "",
+			"Ville de Sherbrooke – Bureau des relations internationales",
+			"Contexte", "La Ville de Sherbrooke entretient des liens avec Lyon depuis dix ans. Les élus de Sherbrooke admirent les quartiers de Lyon. Le maire de Sherbrooke a rencontré ses homologues.",
+			"Retombées", "Sherbrooke s’inspirera des pratiques de Lyon. Un projet commun entre Lyon et Sherbrooke, comme à Paris, sera lancé. La Ville de Sherbrooke fera rapport."),
+			"Lyon, France"},
+		{"two foreign cities named as often: none", report("compte-rendu-final.txt", "",
+			"Ville de Sherbrooke – Bureau des relations internationales",
+			"Contexte", "La Ville de Sherbrooke compare Lyon et Bordeaux. Les quartiers de Lyon et ceux de Bordeaux inspirent Sherbrooke. Le maire de Sherbrooke cite Lyon et Bordeaux.",
+			"Retombées", "Sherbrooke fera rapport; la Ville de Sherbrooke publiera un bilan."),
+			""},
+		{"a city at home named often is a partner", report("compte-rendu-final.txt", "",
+			"Ville de Québec – Bureau des relations internationales",
+			"Contexte", "La Ville de Québec et Montréal coopèrent. Les élus de Québec ont rencontré ceux de Montréal. Le maire de Québec a cité Montréal. Québec et Montréal publieront un bilan; Montréal fera rapport.", "Retombées", "La Ville de Québec fera rapport."),
+			""},
+		{"a river is no city", report("compte-rendu-final.txt", "",
+			"Ville de Lyon – Bureau des relations internationales",
+			"Contexte", "La Ville de Lyon a étudié le Saint-Laurent. Les croisières Saint-Laurent, la stratégie Saint-Laurent et le corridor Saint-Laurent inspirent Lyon. Le maire de Lyon a cité la Ville de Lyon.", "Retombées", "La Ville de Lyon fera rapport."),
+			""},
+		{"nothing supports a city", report("note-2024.txt", "",
+			"Contexte", "Le bureau a préparé le budget de l’année. Une rencontre a eu lieu en ligne avec des partenaires.", "Objectifs", "Faire le bilan."),
+			""},
+	}
+	k := DefaultKnowledge()
+	for _, tt := range tests {
+		Fill(tt.m, Source{}, k)
+		if got := places(tt.m); got != tt.want {
+			t.Errorf("%s: Fill(%q).Destinations = %q, want %q", tt.name, tt.m.Filename, got, tt.want)
+		}
+	}
+}
+
 func TestHomeSetting(t *testing.T) {
 	tests := []struct {
 		home string

@@ -18,6 +18,10 @@ type place struct {
 	city  gazetteer.City
 	score float64
 	first int // order of first strong mention, for a stable output
+	// What the fallback weighs when no city has enough evidence.
+	mentions int  // the text's mentions of the city
+	event    bool // an event was held there (« s'est tenue à Nice »)
+	notCity  bool // the text also writes the name as a river's or a region's
 }
 
 // Weights of the evidence for a destination.
@@ -63,6 +67,10 @@ var (
 	// (« via Paris », « correspondance à Francfort », « l'aéroport de
 	// Santiago »).
 	transitBefore = regexp.MustCompile(`(^|[^\pL])(via|transit|transite|en transit (a|au|par)|transit (a|au|par)|correspondances? (a|au|vers|pour|de|d')|escale technique (a|au)|aeroports?( international)? (de|d'))\s?$`)
+	// eventBefore precedes the city where an event was held (« la
+	// conférence s'est tenue à Nice », « a eu lieu du 9 au 13 juin à
+	// Nice », « accueilli par la Ville de Nice »).
+	eventBefore = regexp.MustCompile(`(\b(s'est|se sont|s'etait|s'etaient) (tenu|deroule)e?s?|\bse (tenait|tenaient|tient|tiendra|deroulait|deroulaient|deroule|deroulera)|\b(a|ont|avait|avaient|aura) eu lieu|\b(a|avait|aura) lieu|\borganisee?s?)([ ,]+[\w'’-]+){0,6}[ ,]+(a|au) $|\baccueillie?s? par (la ville|la municipalite|la metropole|le maire|la mairie) (de |d')$`)
 	// homeBefore precedes the home city (« Ville de Québec », « départ de
 	// Québec »).
 	homeBefore = regexp.MustCompile(`(ville de|ville d'|depart de|retour a|de retour a|retour vers|mairie de|maire de|conseil municipal de|region de) ?$`)
@@ -311,8 +319,9 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 }
 
 // destinations finds where the delegation went, in the report's order.
-func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []mission.Destination {
-	list := rankPlaces(d, g, home)
+// year is the trip's year, 0 when unknown.
+func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int) []mission.Destination {
+	list := rankPlaces(d, g, home, year)
 	var chosen []*place
 	for _, p := range list {
 		if p.score < minScore || p.score < minShare*list[0].score || len(chosen) == maxPlaces {
@@ -326,18 +335,75 @@ func destinations(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []missio
 	for _, p := range chosen {
 		out = append(out, mission.Destination{City: p.city.Name, Country: p.city.Country})
 	}
-	if len(out) == 0 {
-		if c, ok := titleCountry(d, g); ok {
-			out = append(out, mission.Destination{Country: c.Name})
+	if len(out) > 0 {
+		return out
+	}
+	country, hasCountry := titleCountry(d, g)
+	if p := fallbackPlace(list, home); p != nil && (!hasCountry || p.city.Country == country.Name) {
+		return []mission.Destination{{City: p.city.Name, Country: p.city.Country}}
+	}
+	if hasCountry {
+		return []mission.Destination{{Country: country.Name}}
+	}
+	return nil
+}
+
+// fallbackPlace is the destination of a report whose title, heading block,
+// file name and trip sentences name none: the city where the event the
+// delegation attended was held, else the foreign city the report names most
+// when it is clearly ahead of the others, or nil. A name the report also
+// writes as a river's or a region's (« le Saint-Laurent ») is not one.
+func fallbackPlace(list []*place, home *gazetteer.City) *place {
+	var events, named []*place
+	for _, p := range list {
+		if p.notCity {
+			continue
+		}
+		if p.event {
+			events = append(events, p)
+		}
+		if p.mentions > 0 {
+			named = append(named, p)
 		}
 	}
-	return out
+	byMentions := func(a, b *place) int {
+		if c := cmp.Compare(b.mentions, a.mentions); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.city.Name, b.city.Name)
+	}
+	// Several events (the conference and a side event at Monaco): the one
+	// where the report keeps returning.
+	slices.SortStableFunc(events, byMentions)
+	if len(events) == 1 || len(events) > 1 && clearlyAhead(events[0].mentions, events[1].mentions) {
+		return events[0]
+	}
+	slices.SortStableFunc(named, byMentions)
+	if len(named) == 0 || named[0].mentions < minNamed {
+		return nil
+	}
+	if home != nil && named[0].city.CountryCode == home.CountryCode {
+		return nil // a city at home named often is a partner, not a trip
+	}
+	if len(named) > 1 && !clearlyAhead(named[0].mentions, named[1].mentions) {
+		return nil
+	}
+	return named[0]
+}
+
+// minNamed is how often the report must name a city for the fallback to take
+// it for the destination on its mentions alone.
+const minNamed = 3
+
+// clearlyAhead reports whether a count is at least twice the next one.
+func clearlyAhead(first, second int) bool {
+	return first >= 2*second
 }
 
 // rankPlaces weighs the evidence that the delegation went to each city the
 // report names, best first: one place per name (two cities called Halifax
 // are one mention read two ways), never the home city.
-func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
+func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int) []*place {
 	countries := countriesNamed(d, g)
 	places := map[string]*place{} // by folded name
 	order := 0
@@ -402,15 +468,27 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 		}
 	}
 	mentionCount := map[string]int{}
+	named := map[string]int{}    // mentions of each name, uncapped
+	held := map[string]bool{}    // names where an event was held
+	notCity := map[string]bool{} // names written as a river's or a region's
 	ms := g.Scan(d.text)
 	inside := qualifiers(d.text, ms)
 	lastTrip := -1 // end of the last mention the trip went to
 	for i, m := range ms {
+		if len(m.Cities) > 0 && !hasArticle(m.Cities[0].Name) {
+			if b := before(d.text, m.Start, 60); articleBefore.MatchString(b) || regionOf.MatchString(b) {
+				notCity[gazetteer.Fold(m.Cities[0].Name)] = true
+			}
+		}
 		if !candidate(d.text, m, inside[i]) || partOfName(d.text, m) {
 			continue
 		}
 		c, _ := qualified(g, d.text, m, countries)
 		k := gazetteer.Fold(c.Name)
+		named[k]++
+		if eventBefore.MatchString(before(d.text, m.Start, 90)) && eventThisYear(sentenceAt(d.text, m.Start), year) {
+			held[k] = true
+		}
 		w := 0.0
 		if mentionCount[k] < maxMentions {
 			w = wMention
@@ -426,9 +504,12 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 			}
 			lastTrip = m.End
 		}
-		if w > 0 {
+		if w > 0 || held[k] {
 			add(d.text, m, w, false)
 		}
+	}
+	for k, p := range places {
+		p.mentions, p.event, p.notCity = named[k], held[k], notCity[k]
 	}
 	// A word of the file name is weak evidence: it counts for a city the
 	// report names too (« nola-tricentenaire.md » names no city Nola).
@@ -458,6 +539,14 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City) []*place {
 		return cmp.Compare(a.city.Name, b.city.Name)
 	})
 	return list
+}
+
+// eventThisYear reports whether a sentence about an event can be about the
+// trip's: it names no year, or the trip's (« le premier forum s'est tenu à
+// Lisbonne en 2017 » is not this year's).
+func eventThisYear(sentence string, year *int) bool {
+	y := yearIn(sentence)
+	return y == 0 || year == nil || y == *year
 }
 
 // datedTopLines are the short lines among the report's first that give a
