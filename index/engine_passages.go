@@ -32,18 +32,33 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 		return false, err
 	}
 	defer s.close()
-	// The hits' passages, in index order, and whose hit each is.
+	// The hits' passages, in index order, and whose hit each is. A mission's
+	// live passages were indexed together: they are all in one segment.
 	var docs []uint32
 	owner := map[uint32]int{}
 	for hi, h := range hits {
-		for i := range s.segs {
-			err := s.eachPosting(i, fMission, h.MissionID, func(g uint64) {
-				docs = append(docs, uint32(g))
-				owner[uint32(g)] = hi
+		for i := len(s.segs) - 1; i >= 0; i-- {
+			ss := s.segs[i]
+			dict, err := ss.Segment().Dictionary(fMission)
+			if err != nil {
+				return false, fmt.Errorf("index: highlight: %w", err)
+			}
+			pl, err := dict.PostingsList([]byte(h.MissionID), ss.Deleted(), nil)
+			if err != nil {
+				return false, fmt.Errorf("index: highlight: %w", err)
+			}
+			if pl.Count() == 0 {
+				continue
+			}
+			base := s.base[i]
+			err = eachDoc(pl.Iterator(false, false, false, nil), func(d uint64) {
+				docs = append(docs, uint32(base+d))
+				owner[uint32(base+d)] = hi
 			})
 			if err != nil {
 				return false, fmt.Errorf("index: highlight: %w", err)
 			}
+			break
 		}
 	}
 	if len(docs) == 0 {
