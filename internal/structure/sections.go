@@ -1,9 +1,11 @@
 package structure
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
+	"escale/internal/dates"
 	"escale/internal/mission"
 )
 
@@ -31,14 +33,22 @@ var titleWords = map[string]bool{
 func findTitle(ps []para, hs []head, format string) int {
 	const window = 6
 	var cands []int
+	// skipped counts the letterhead and dateline paragraphs before i: what
+	// opens a report is its first paragraph after them.
+	skipped := make([]int, min(len(ps), window)+1)
 	for i := 0; i < len(ps) && i < window; i++ {
+		skipped[i+1] = skipped[i]
 		if ps[i].page != ps[0].page {
 			break
 		}
 		if hs[i].is && sectionHeading(ps[i], hs[i]) {
 			break
 		}
-		if titleShape(&ps[i]) {
+		if letterhead(ps[i].body()) || dateline(ps[i].body()) {
+			skipped[i+1]++
+			continue
+		}
+		if titleShape(&ps[i]) || isSubject(ps[i].body()) {
 			cands = append(cands, i)
 		}
 	}
@@ -80,14 +90,98 @@ func findTitle(ps []para, hs []head, format string) int {
 		}
 		return prefer(func(i int) bool { return namesReport(ps[i].text) })
 	}
-	if t := prefer(func(i int) bool { return i <= 3 && namesReport(ps[i].text) }); t >= 0 {
+	if t := prefer(func(i int) bool { return i-skipped[i] <= 3 && namesReport(ps[i].text) }); t >= 0 {
 		return t
 	}
-	if len(cands) > 0 && cands[0] == 0 {
-		return 0
+	if len(cands) > 0 && cands[0] == skipped[cands[0]] {
+		return cands[0]
 	}
 	return -1
 }
+
+// titleText is the title a paragraph gives: its text, or what its subject
+// line is about (« Objet : Mission à Abidjan » is titled « Mission à
+// Abidjan »).
+func titleText(p *para) string {
+	t := p.body()
+	if s, ok := subject(t); ok {
+		return s
+	}
+	return t
+}
+
+// subjectLabel opens a memo's subject line.
+var subjectLabel = regexp.MustCompile(`^(?i)(objet|sujet|re)\s*:\s*`)
+
+// subject returns what a subject line (« Objet : ... ») says, when it reads
+// as a title: short, no sentence end.
+func subject(t string) (string, bool) {
+	loc := subjectLabel.FindStringIndex(t)
+	if loc == nil {
+		return "", false
+	}
+	rest := strings.TrimSpace(t[loc[1]:])
+	n := len(strings.Fields(rest))
+	if n == 0 || n > 25 || !hasLetter(rest) || startsLower(rest) {
+		return "", false
+	}
+	switch lastRune(rest) {
+	case '.', ';', ',', ':':
+		return "", false
+	}
+	return rest, true
+}
+
+func isSubject(t string) bool {
+	_, ok := subject(t)
+	return ok
+}
+
+// orgHead opens the name of an organisation that sends a report: a city
+// (« Ville de Québec »), one of its offices (« Bureau des relations
+// internationales », « Cabinet du maire », « Service de l'urbanisme »), a
+// government.
+var orgHead = regexp.MustCompile(`^(la |le |l')?((ville|municipalite|mairie|cite|commune|agglomeration|communaute urbaine|communaute metropolitaine|arrondissement|hotel de ville|region|province|departement|prefecture|canton|etat) (de |d'|du )` +
+	`|(cabinet|bureau|service|direction|division|secretariat|ministere|conseil|office|agence|commission|gouvernement|delegation generale|unite|section) (de |d'|du |des |general|municipal|executif))`)
+
+// letterhead reports whether a line is a letterhead: the name of the
+// sending organisation alone, possibly in parts (« Ville de Québec – Bureau
+// des relations internationales »). A letterhead is not the report's title.
+func letterhead(t string) bool {
+	f := strings.NewReplacer(" – ", "|", " — ", "|", " - ", "|", " | ", "|", ", ", "|", "’", "'").Replace(fold(strings.TrimSpace(t)))
+	if len(strings.Fields(f)) > 14 {
+		return false
+	}
+	for _, part := range strings.Split(f, "|") {
+		if !orgHead.MatchString(strings.TrimSpace(part)) {
+			return false
+		}
+	}
+	return true
+}
+
+// dateline reports whether a line only dates the report: a date, possibly
+// after the place it was signed at (« Québec, le 4 décembre 1998 »,
+// « Novembre 1998 »).
+func dateline(t string) bool {
+	spans := dates.Parse(t)
+	if len(spans) == 0 {
+		return false
+	}
+	rest := t[:spans[0].Start]
+	for i, s := range spans {
+		end := len(t)
+		if i+1 < len(spans) {
+			end = spans[i+1].Start
+		}
+		rest += " " + t[s.End:end]
+	}
+	return datelineRest.MatchString(fold(rest)) && !namesReport(t)
+}
+
+// datelineRest is what a dateline holds besides its date: a place and
+// « le ».
+var datelineRest = regexp.MustCompile(`^\s*([\pL'.-]+( [\pL'.-]+){0,2},)?\s*(le|du)?\s*[.]?\s*$`)
 
 // namesReport reports whether a line says what it is: a report, a mission.
 func namesReport(s string) bool {

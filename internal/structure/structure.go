@@ -59,7 +59,7 @@ func Parse(doc *layout.Document) *Result {
 	hs := findHeadings(ps, pdf)
 	title := findTitle(ps, hs, doc.Format)
 	if title >= 0 {
-		t := ps[title].body()
+		t := titleText(&ps[title])
 		r.Title = &t
 	}
 	secs := buildSections(ps, hs, title, pdf)

@@ -211,6 +211,46 @@ func TestParseNoTitle(t *testing.T) {
 	}
 }
 
+// TestParseTitle: a letterhead (the sending organisation's name alone) or a
+// dateline is not the report's title; a subject line may be.
+func TestParseTitle(t *testing.T) {
+	const body = "\n\nOBJECTIFS\n\n1. Rencontrer les partenaires.\n"
+	tests := []struct {
+		name, src, want string
+	}{
+		{"letterhead, office and dateline only", "VILLE DE MONTRÉAL\n\nService du développement économique\n\nMontréal, le 3 mai 2019" + body, "<nil>"},
+		{"letterhead in parts", "Ville de Gatineau – Bureau des relations internationales" + body, "<nil>"},
+		{"cabinet, then a subject line", "Cabinet du maire\n\nObjet : Mission à Lyon du 2 au 5 mai 2022" + body, "Mission à Lyon du 2 au 5 mai 2022"},
+		{"subject line that is a sentence", "Cabinet de la mairesse\n\nObjet : nous avons visité Lyon." + body, "<nil>"},
+		{"the first line after the letterhead", "Ville de Gatineau\n\nBureau des relations internationales\n\nRencontre annuelle des villes jumelles" + body, "Rencontre annuelle des villes jumelles"},
+		{"a place and dates line", "Lyon, 3-5 mai 2023" + body, "<nil>"},
+		{"a title with a comma and a date", "Mission à Lyon, juin 2023" + body, "Mission à Lyon, juin 2023"},
+		{"a title that opens on « Ville »", "Ville intelligente et mobilité à Barcelone" + body, "Ville intelligente et mobilité à Barcelone"},
+		{"Markdown letterhead as the level-1 heading", "# Ville de Lévis\n\n## Mission à Bordeaux (France)" + body, "Mission à Bordeaux (France)"},
+	}
+	for _, tt := range tests {
+		if got := str(parseText(t, tt.src).Title); got != tt.want {
+			t.Errorf("%s: Parse(%.40q).Title = %q, want %q", tt.name, tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestParsePDFLetterhead: a PDF's letterhead set larger than the title is
+// not the title.
+func TestParsePDFLetterhead(t *testing.T) {
+	page := []layout.Line{
+		pdfLine(60, 18, bold("VILLE DE LAVAL")),
+		pdfLine(90, 10, reg("Cabinet du maire")),
+		pdfLine(130, 14, bold("Rapport de mission à Oslo")),
+		pdfLine(170, 13, bold("Objectifs")),
+		pdfLine(190, 11, reg("Observer la gestion des traversiers du port.")),
+	}
+	r := Parse(&layout.Document{Format: mission.FormatPDF, Pages: []layout.Page{{Number: 1, Width: 612, Height: 792, Lines: page}}})
+	if got, want := str(r.Title), "Rapport de mission à Oslo"; got != want {
+		t.Errorf("Parse(PDF with letterhead).Title = %q, want %q", got, want)
+	}
+}
+
 // pdfLine is a line of a synthetic PDF page.
 func pdfLine(y float64, size float64, spans ...layout.Span) layout.Line {
 	w := 0.0
