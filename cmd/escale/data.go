@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"escale/index"
 	"escale/internal/gazetteer"
@@ -45,6 +47,14 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 	// On a data directory the OCR cache has a default (resolve).
 	fs.Lookup("ocr-cache").Usage = "répertoire où garder le texte reconnu par OCR, pour ne pas relire une page deux fois (" +
 		envName("ocr-cache") + ", par défaut DATA/cache/ocr ; vide : aucun)"
+	for _, ref := range dataFiles {
+		var in []string
+		for _, name := range ref.names {
+			in = append(in, "DATA/"+name)
+		}
+		u := fs.Lookup(ref.flag)
+		u.Usage = strings.TrimSuffix(u.Usage, ")") + ", par défaut " + strings.Join(in, " ou ") + " s’il existe)"
+	}
 	return f
 }
 
@@ -76,7 +86,34 @@ func (f *dataFlags) resolve(getenv func(string) string) (dataConfig, error) {
 	if !given(f.fs, getenv, "ocr-cache") {
 		c.Extract.OCRCache = filepath.Join(c.Data, filepath.FromSlash(store.OCRCacheDir))
 	}
+	// Reference data an administrator left in the data directory replaces
+	// the embedded defaults, unless a flag or variable names another file
+	// (an empty one: the embedded data).
+	for _, ref := range dataFiles {
+		if given(f.fs, getenv, ref.flag) {
+			continue
+		}
+		for _, name := range ref.names {
+			p := filepath.Join(c.Data, name)
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				*ref.field(&c.Extract) = p
+				break
+			}
+		}
+	}
 	return c, nil
+}
+
+// dataFiles are the reference data files a data directory may hold, in the
+// formats taxonomy.Load and gazetteer.Load read, each with the flag that
+// overrides it; the first of the names found is used.
+var dataFiles = []struct {
+	flag  string
+	names []string
+	field func(*extractConfig) *string
+}{
+	{"taxonomy", []string{"taxonomy.txt"}, func(c *extractConfig) *string { return &c.Taxonomy }},
+	{"gazetteer", []string{"gazetteer.tsv.gz", "gazetteer.tsv"}, func(c *extractConfig) *string { return &c.Gazetteer }},
 }
 
 // applyEnv sets each named flag that the command line left out from its
