@@ -201,6 +201,9 @@ func buildTable(seg segment.Segment, dict *valueDict) (*segTable, error) {
 // as the key does.
 func dateNumber(key string) int32 {
 	digits := strings.ReplaceAll(key, "-", "")
+	if len(digits) < 4 {
+		return -1
+	}
 	for len(digits) < 8 {
 		digits += "0"
 	}
