@@ -240,7 +240,53 @@ func pdfParagraphs(pages [][]line, v vocabulary) []para {
 // geometry holds what a document's lines say about its layout.
 type geometry struct {
 	pitches map[float64]float64 // usual baseline distance per font size
+	samples map[float64]int     // how many line pairs measured it
+	ocrBody map[int]float64     // body size of each recognised page
 	edges   map[edgeKey][]edge  // where lines end, per page and left edge
+}
+
+// ocrSizeStep is the least relative difference between the body size and
+// that of a recognised line set in other type: internal/ocr snaps sizes
+// within 12 % of the body's to it, and measures headings a few points
+// larger (13 against 11). Sizes other than the body's stray more: capitals
+// with accents or parentheses make a line look taller.
+const ocrSizeStep = 0.08
+
+// atBody reports whether a recognised line has its page's body size.
+func (g *geometry) atBody(l *line) bool {
+	b := g.ocrBody[l.page]
+	return b > 0 && math.Abs(l.size-b) < 0.05
+}
+
+// ocrHeading reports whether recognised line h reads as a heading next to
+// body line l: larger than the body by a size step, short, not filling its
+// column, ending no sentence or word. A body line that Tesseract measured
+// too tall fills its column or ends on punctuation, and stays in its
+// paragraph.
+func (g *geometry) ocrHeading(h, l *line) bool {
+	if !g.atBody(l) || g.atBody(h) || h.size < l.size*(1+ocrSizeStep) {
+		return false
+	}
+	if len(strings.Fields(h.text)) > 12 || endsWithHyphen(h.text) {
+		return false
+	}
+	switch lastRune(h.text) {
+	case '.', ',', ';', '!', '?':
+		return false
+	}
+	right := g.columnRight(h.page, h.x, h.y)
+	return h.x+h.w < right-0.15*(right-h.x)
+}
+
+// ocrPitch is the usual distance between the lines of one recognised
+// paragraph in this size: measured when enough lines of that size follow
+// each other, not from two headings that happen to (« Faits saillants »
+// above « Retombées institutionnelles »).
+func (g *geometry) ocrPitch(size float64) float64 {
+	if g.samples[round1(size)] >= 3 {
+		return g.pitch(size)
+	}
+	return 1.25 * size
 }
 
 type edgeKey struct {
@@ -251,7 +297,22 @@ type edgeKey struct {
 type edge struct{ y, right float64 }
 
 func newGeometry(all []line) *geometry {
-	g := &geometry{pitches: map[float64]float64{}, edges: map[edgeKey][]edge{}}
+	g := &geometry{pitches: map[float64]float64{}, samples: map[float64]int{}, ocrBody: map[int]float64{}, edges: map[edgeKey][]edge{}}
+	// The size most text of a recognised page has, which internal/ocr
+	// snapped its body lines to.
+	chars := map[int]map[float64]int{}
+	for _, l := range all {
+		if !l.ocr {
+			continue
+		}
+		if chars[l.page] == nil {
+			chars[l.page] = map[float64]int{}
+		}
+		chars[l.page][l.size] += len(l.text)
+		if n := chars[l.page][l.size]; n > chars[l.page][g.ocrBody[l.page]] {
+			g.ocrBody[l.page] = l.size
+		}
+	}
 	deltas := map[float64][]float64{}
 	for i := 1; i < len(all); i++ {
 		a, b := all[i-1], all[i]
@@ -266,6 +327,7 @@ func newGeometry(all []line) *geometry {
 	for s, ds := range deltas {
 		slices.Sort(ds)
 		g.pitches[s] = ds[len(ds)/4] // the tight quartile: lines within a paragraph
+		g.samples[s] = len(ds)
 	}
 	for _, l := range all {
 		k := edgeKey{l.page, math.Round(l.x)}
@@ -320,10 +382,15 @@ func (g *geometry) lineEnd(cur *para, a, b *line) float64 {
 // continues decides whether line b goes on the paragraph cur whose first
 // line is first and last line a.
 func (g *geometry) continues(cur *para, first, a, b *line) bool {
-	// Recognised text has sizes and positions measured on pixels: looser.
-	sizeTol, pitchTol := 0.6, 1.35
+	// Recognised text has positions and sizes measured on pixels: looser,
+	// except that its body lines are snapped to one size, so that a short
+	// line a size step larger next to one of them is a heading.
+	sizeTol, pitchTol, pitch := 0.6, 1.35, g.pitch(a.size)
 	if a.ocr || b.ocr {
-		sizeTol, pitchTol = max(0.6, 0.2*a.size), 1.6
+		sizeTol, pitchTol, pitch = 0.2*max(a.size, b.size), 1.6, g.ocrPitch(a.size)
+		if g.ocrHeading(a, b) || g.ocrHeading(b, a) {
+			return false // a heading above or below the body text
+		}
 	}
 	if cur.table || math.Abs(a.size-b.size) > sizeTol {
 		return false
@@ -363,7 +430,7 @@ func (g *geometry) continues(cur *para, first, a, b *line) bool {
 		return startsLower(b.text) || endsWithHyphen(a.text) || endsOpen(a.text) ||
 			a.x+a.w >= g.lineEnd(cur, a, nil)-0.12*max(a.w, 100)
 	}
-	if p > pitchTol*g.pitch(a.size) || p < 0.5*a.size {
+	if p > pitchTol*pitch || p < 0.5*a.size {
 		return false
 	}
 	// A short line that leaves its sentence open is a heading or a label

@@ -1,6 +1,7 @@
 package structure
 
 import (
+	"math"
 	"regexp"
 	"strings"
 	"unicode"
@@ -366,7 +367,14 @@ func closing(heading string, secs []section) bool {
 // a weaker heading, or in an outcomes section any heading that names no
 // other kind of section (« Québec RAYONNE », « Retombées économiques »).
 func subHeading(cur *section, h head, pdf bool) bool {
-	weaker := h.rank < cur.rank-0.5
+	margin := 0.5
+	if h.ocr {
+		// Sizes measured on pixels stray by up to 15 % (headings set at
+		// 22 pt measured 21.1 to 25.0): only a clearly smaller one is weaker.
+		margin = ocrWeaker * cur.rank
+	}
+	visiblyWeaker := h.rank < cur.rank-margin
+	weaker := visiblyWeaker
 	if cur.kind == mission.KindOutcomes && h.kind != mission.KindOutcomes {
 		// Categories may look like the outcomes heading itself: only a
 		// section word or a stronger heading ends the outcomes.
@@ -377,18 +385,37 @@ func subHeading(cur *section, h head, pdf bool) bool {
 		// plain heading, but a heading in capitals under capitals does not.
 		weaker = h.rank <= cur.rank+0.5 && !(h.kind != "" && h.rank >= capsRank && h.rank >= cur.rank-0.5)
 	}
+	if h.ocr && h.kind == cur.kind && !weaker {
+		// Recognised pages rank headings by a few measured levels: a
+		// heading of the section's own kind is its first category when it
+		// follows the section's heading at once (« Faits saillants »,
+		// then « Retombées institutionnelles »), or another one at a
+		// category's level.
+		if len(cur.paras) == 0 {
+			return true
+		}
+		for _, r := range cur.sub {
+			if math.Abs(r-h.rank) <= 0.5 {
+				return true
+			}
+		}
+	}
 	switch {
 	case h.kind == "":
 		return weaker || h.weak
 	case h.kind == cur.kind:
 		return weaker
-	case pdf && cur.kind == mission.KindOutcomes && h.rank < cur.rank-0.5:
+	case pdf && cur.kind == mission.KindOutcomes && visiblyWeaker:
 		// A visibly weaker heading inside the outcomes is an outcome's own
 		// title line (« Suivi de la coopération... »), whatever its words.
 		return true
 	}
 	return false
 }
+
+// ocrWeaker is how much smaller a recognised heading must measure than
+// its section's to be weaker.
+const ocrWeaker = 0.15
 
 // items are the paragraphs of a section that hold its entries: its list
 // items when it has a list, else its paragraphs, leaving out sub-headings,
