@@ -348,12 +348,21 @@ func (e *engineSearch) markLists() error {
 			if sp.word < 0 {
 				continue
 			}
-			if err := s.orPostings(i, field, sp.term, e.roles, n, uint64(sp.word), byte(1)<<sp.role); err != nil {
+			if err := s.orPostings(i, field, sp.term, e.roles, n, uint64(sp.word), roleBit(sp.role)); err != nil {
 				return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
 			}
 		}
 	}
 	return nil
+}
+
+// roleBit is the bit of role in a word's roles: one byte holds the roles
+// of a word, so a synonym shares the root's bit (bound counts both alike).
+func roleBit(role int) byte {
+	if role == roleSyn {
+		role = roleRoot
+	}
+	return byte(1) << role
 }
 
 // markSelection marks the documents the selection query matches, through
@@ -804,7 +813,7 @@ func (e *engineSearch) bound(g uint64) float64 {
 		content := r&(1<<roleBody|1<<roleLead|1<<roleRoot|1<<roleFuzzy) != 0
 		cover := 0.0
 		switch {
-		case r&(1<<roleBody) != 0:
+		case r&(1<<roleBody|1<<roleDest) != 0:
 			cover = 1
 		case r&(1<<roleRoot) != 0:
 			cover = coverRoot

@@ -49,6 +49,9 @@ type Places interface {
 type Options struct {
 	Logger *slog.Logger // nil: discard
 	Places Places       // nil: only the names written in the records are known
+	// Synonyms are groups of words or expressions a query treats as one
+	// (internal/synonyms); nil: none.
+	Synonyms [][]string
 }
 
 // Index holds the two Bleve indexes under one directory: missions (one
@@ -59,6 +62,7 @@ type Index struct {
 	passages bleve.Index
 	log      *slog.Logger
 	places   Places
+	synonyms *thesaurus
 	fr       analysis.Analyzer // AnalyzerFrench, for query words
 	exact    analysis.Analyzer // AnalyzerExact
 	root     analysis.Analyzer // AnalyzerRoot
@@ -109,6 +113,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		ix.Close()
 		return nil, fmt.Errorf("index: analyzers missing from the mapping")
 	}
+	ix.synonyms = ix.newThesaurus(opts.Synonyms)
 	st, err := loadStats(missions)
 	if err != nil {
 		ix.Close()

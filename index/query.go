@@ -23,10 +23,11 @@ const (
 
 // word is one analysed query word.
 type word struct {
-	stem  string // as the French analyzer indexes it
-	exact string // folded, unstemmed
-	root  string // the stem's first letters (AnalyzerRoot)
-	pos   int    // position in its text, stop words counted
+	stem  string     // as the French analyzer indexes it
+	exact string     // folded, unstemmed
+	root  string     // the stem's first letters (AnalyzerRoot)
+	pos   int        // position in its text, stop words counted
+	syns  [][]string // stems of its synonyms (free words only)
 }
 
 // plan is a parsed and analysed query, before it becomes Bleve queries for
@@ -122,7 +123,8 @@ func (ix *Index) newPlan(q Query) (*plan, error) {
 			free = append(free, c.Text)
 		}
 	}
-	p.words = ix.analyze(strings.Join(free, " "))
+	p.words = dropFrame(ix.analyze(strings.Join(free, " ")))
+	ix.synonyms.expand(p.words)
 	p.analyzed = map[string][]word{}
 	for _, t := range p.phrases {
 		p.analyzed[t] = ix.analyze(t)
@@ -146,6 +148,26 @@ func (ix *Index) newPlan(q Query) (*plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// frameWords are the words with which staff ask about the archive rather
+// than name a subject (« quelles missions concernent… », « qu'est-ce que
+// les autres villes nous ont appris… »), as AnalyzerExact folds them.
+var frameWords = map[string]bool{
+	"mission": true, "missions": true, "rapport": true, "rapports": true,
+	"appris": true, "apprendre": true, "retenu": true, "retenus": true, "retenir": true,
+	"concerne": true, "concernent": true, "concernant": true, "comment": true,
+	"autre": true, "autres": true, "quel": true, "quels": true, "quelle": true, "quelles": true,
+	"lesquels": true, "lesquelles": true, "parle": true, "parlent": true, "traite": true, "traitent": true,
+}
+
+// dropFrame drops the frame words of a query that has other words.
+func dropFrame(ws []word) []word {
+	kept := slices.DeleteFunc(slices.Clone(ws), func(w word) bool { return frameWords[w.exact] })
+	if len(kept) == 0 {
+		return ws
+	}
+	return kept
 }
 
 // typos finds, once per query, the indexed words one edit away from each
@@ -350,7 +372,7 @@ func rankParts(p *plan, prof *profile, avg [nRoles]float64, places bool) (rq *ra
 	add := func(ws []word) {
 		for _, w := range ws {
 			if !slices.ContainsFunc(words, func(o rankWord) bool { return o.stem == w.stem }) {
-				words = append(words, rankWord{stem: w.stem, root: w.root, fuzzy: p.fuzzy[w.exact], pos: w.pos, seg: seg})
+				words = append(words, rankWord{stem: w.stem, root: w.root, fuzzy: p.fuzzy[w.exact], syns: w.syns, pos: w.pos, seg: seg})
 			}
 		}
 		seg++

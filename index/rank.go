@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -47,9 +48,11 @@ const (
 	wNamesBonus  = 0.5
 	wRootTF      = 0.4 // a word of the same root, per occurrence
 	wFuzzyTF     = 0.3 // a word one typo away, per occurrence, when the word itself is absent
+	wSynTF       = 0.4 // a synonym (synonyms.go), per occurrence
 
 	coverRoot  = 0.7 // how much a root-only match covers of its word
 	coverFuzzy = 0.5 // and a typo-only match
+	coverSyn   = 0.7 // and a synonym-only match (at most coverRoot: the engine's bound counts it as a root)
 
 	coverPower = 2.0 // final ∝ coverage^coverPower
 	allBonus   = 0.5 // final × (1+allBonus) when every word is found as such or by its root
@@ -75,6 +78,7 @@ const (
 	roleNames
 	roleRoot
 	roleFuzzy
+	roleSyn
 	roleCity
 	roleCountry
 	roleYear
@@ -92,27 +96,31 @@ type profile struct {
 }
 
 var missionProfile = &profile{
-	field:  [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fRoot, fExact, FacetCity + keySuffix, FacetCountry + keySuffix, FacetYear + keySuffix},
-	b:      [nRoles]float64{roleBody: 0.75, roleLead: 0.75, roleTitle: 0.3, roleHeads: 0.3, roleNames: 0.3, roleRoot: 0.75, roleFuzzy: 0.75},
-	avgKey: [nRoles]string{fBody, fLead, fTitle, fDest, fHeads, fNames, fBody, fExact},
+	field: [nRoles]string{roleBody: fBody, roleLead: fLead, roleTitle: fTitle, roleDest: fDest, roleHeads: fHeads, roleNames: fNames,
+		roleRoot: fRoot, roleFuzzy: fExact, roleSyn: fBody,
+		roleCity: FacetCity + keySuffix, roleCountry: FacetCountry + keySuffix, roleYear: FacetYear + keySuffix},
+	b: [nRoles]float64{roleBody: 0.75, roleLead: 0.75, roleTitle: 0.3, roleHeads: 0.3, roleNames: 0.3, roleRoot: 0.75, roleFuzzy: 0.75, roleSyn: 0.75},
+	avgKey: [nRoles]string{roleBody: fBody, roleLead: fLead, roleTitle: fTitle, roleDest: fDest, roleHeads: fHeads, roleNames: fNames,
+		roleRoot: fBody, roleFuzzy: fExact, roleSyn: fBody},
 }
 
 // passageProfile ranks the passages of a hit, and outcomes. The root and
 // exact fields of a passage hold its text alone, so their offsets are the
 // text's and their matches can be highlighted.
 var passageProfile = &profile{
-	field:     [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fRoot, roleFuzzy: fExact},
-	b:         [nRoles]float64{roleBody: 0.5, roleTitle: 0.3, roleRoot: 0.5, roleFuzzy: 0.5},
-	avgKey:    [nRoles]string{roleBody: pText, roleTitle: pTitle, roleRoot: pText, roleFuzzy: pExact},
-	highlight: [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fText, roleFuzzy: fText},
+	field:     [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fRoot, roleFuzzy: fExact, roleSyn: fText},
+	b:         [nRoles]float64{roleBody: 0.5, roleTitle: 0.3, roleRoot: 0.5, roleFuzzy: 0.5, roleSyn: 0.5},
+	avgKey:    [nRoles]string{roleBody: pText, roleTitle: pTitle, roleRoot: pText, roleFuzzy: pExact, roleSyn: pText},
+	highlight: [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fText, roleFuzzy: fText, roleSyn: fText},
 }
 
 // rankWord is a query word as rankQuery looks for it.
 type rankWord struct {
 	stem, root string
-	fuzzy      []string // terms of the exact field one typo away
-	pos        int      // position in the query, stop words counted
-	seg        int      // words of different segments (free text, a phrase) are never paired
+	fuzzy      []string   // terms of the exact field one typo away
+	syns       [][]string // synonyms, each as its stems
+	pos        int        // position in the query, stop words counted
+	seg        int        // words of different segments (free text, a phrase) are never paired
 }
 
 // placeName is a place the query may name: its folded name, as the city and
@@ -151,6 +159,7 @@ type dfFunc func(field, term string) (uint64, error)
 // Bleve searcher (rankSearcher) and the missions' own search (engine.go)
 // start from it, so that they score alike.
 func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64, idfSum float64, err error) {
+	count := df
 	add := func(term string, role, word int) (uint64, error) {
 		field := q.prof.field[role]
 		if field == "" || term == "" {
@@ -180,6 +189,13 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64
 		}
 		if df == 0 {
 			df = rdf
+		}
+		sdf, err := q.synonymLists(count, i, add)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if df == 0 {
+			df = sdf
 		}
 		for _, f := range w.fuzzy {
 			fdf, err := add(f, roleFuzzy, i)
@@ -223,6 +239,35 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64
 		}
 	}
 	return specs, idf, idfSum, nil
+}
+
+// synonymLists adds the lists of word i's synonyms: a synonym of several
+// words is met by its rarest one, and not at all when one of its words is in
+// no document. It returns the highest count of documents a synonym is in.
+func (q *rankQuery) synonymLists(df dfFunc, i int, add func(term string, role, word int) (uint64, error)) (uint64, error) {
+	var terms []string
+	var most uint64
+	for _, stems := range q.words[i].syns {
+		rare, count := "", uint64(0)
+		for _, st := range stems {
+			c, err := df(q.prof.field[roleSyn], st)
+			if err != nil {
+				return 0, err
+			}
+			if rare == "" || c < count {
+				rare, count = st, c
+			}
+		}
+		if count == 0 || rare == q.words[i].stem || slices.Contains(terms, rare) {
+			continue
+		}
+		terms = append(terms, rare)
+		if _, err := add(rare, roleSyn, i); err != nil {
+			return 0, err
+		}
+		most = max(most, count)
+	}
+	return most, nil
 }
 
 // common reports whether more than half the documents' content holds every
@@ -428,22 +473,30 @@ func (s *scorer) score(d *docState, dm *search.DocumentMatch, explain bool) floa
 	all := true
 	var expl []*search.Explanation
 	for i, tf := range d.tf {
-		content := tf[roleBody] + wContentLead*tf[roleLead]
+		content := tf[roleBody] + wContentLead*tf[roleLead] + wSynTF*tf[roleSyn]
 		cover := 1.0
-		if tf[roleBody] == 0 {
-			// The word itself is absent: its family or a typo may stand in.
-			content = wRootTF * tf[roleRoot]
+		switch {
+		case tf[roleBody] > 0:
+			if extra := tf[roleRoot] - tf[roleBody]; extra > 0 {
+				content += wRootTF * extra
+			}
+		case tf[roleDest] > 0:
+			// A place the mission went to, which its text never names
+			// (« États-Unis » in a report on La Nouvelle-Orléans).
+		case tf[roleRoot] > 0:
+			// The word itself is absent: its family may stand in, or a
+			// synonym, or a typo.
+			content += wRootTF * tf[roleRoot]
 			cover = coverRoot
-			if content == 0 {
-				content = wFuzzyTF * tf[roleFuzzy]
-				cover = coverFuzzy
-				all = false
-			}
-			if content == 0 {
-				cover = 0
-			}
-		} else if extra := tf[roleRoot] - tf[roleBody]; extra > 0 {
-			content += wRootTF * extra
+		case tf[roleSyn] > 0:
+			cover = coverSyn
+		case tf[roleFuzzy] > 0:
+			content = wFuzzyTF * tf[roleFuzzy]
+			cover = coverFuzzy
+			all = false
+		default:
+			cover = 0
+			all = false
 		}
 		w := sat(content) + wTitleBonus*sat(tf[roleTitle]) + wDestBonus*sat(tf[roleDest]) +
 			wHeadsBonus*sat(tf[roleHeads]) + wNamesBonus*sat(tf[roleNames])

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"escale/internal/meta"
 	"escale/internal/service"
 	"escale/internal/store"
+	"escale/internal/synonyms"
 )
 
 // dataConfig is what every command that works on a data directory needs:
@@ -186,7 +188,12 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		d.Close()
 		return nil, err
 	}
-	if d.index, err = index.Open(filepath.Join(c.Data, store.IndexDir), index.Options{Logger: log, Places: places{k.Gazetteer}}); err != nil {
+	syn, err := loadSynonyms(c.Data)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	if d.index, err = index.Open(filepath.Join(c.Data, store.IndexDir), index.Options{Logger: log, Places: places{k.Gazetteer}, Synonyms: syn}); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -224,6 +231,28 @@ func (d *dataDir) Close() error {
 }
 
 // places lets the index recognise place names in queries.
+// synonymsFile, in the data directory, replaces the embedded search
+// synonyms (internal/synonyms/data/synonymes.txt has the format).
+const synonymsFile = "synonymes.txt"
+
+// loadSynonyms reads the data directory's synonyms file, or the embedded
+// ones when it has none.
+func loadSynonyms(data string) (synonyms.Groups, error) {
+	f, err := os.Open(filepath.Join(data, synonymsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return synonyms.Default(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("synonyms file: %w", err)
+	}
+	defer f.Close()
+	g, err := synonyms.Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("synonyms file %s: %w", filepath.Join(data, synonymsFile), err)
+	}
+	return g, nil
+}
+
 type places struct{ g *gazetteer.Gazetteer }
 
 func (p places) Canonical(name string) (string, bool) {

@@ -1,0 +1,63 @@
+package index
+
+import "slices"
+
+// thesaurus holds groups of equivalent expressions (Options.Synonyms) as
+// the French analyzer reads them, so that a query word meets a member of
+// its group as it meets itself: « dechets » is « déchets ».
+type thesaurus struct {
+	groups [][][]string           // group -> member -> stems
+	first  map[string][]synonymAt // a member's first stem -> where it is
+}
+
+type synonymAt struct{ group, member int }
+
+func (ix *Index) newThesaurus(groups [][]string) *thesaurus {
+	t := &thesaurus{first: map[string][]synonymAt{}}
+	for _, g := range groups {
+		var members [][]string
+		for _, m := range g {
+			var stems []string
+			for _, tok := range ix.fr.Analyze([]byte(m)) {
+				stems = append(stems, string(tok.Term))
+			}
+			if len(stems) > 0 {
+				members = append(members, stems)
+			}
+		}
+		if len(members) < 2 {
+			continue
+		}
+		gi := len(t.groups)
+		t.groups = append(t.groups, members)
+		for mi, stems := range members {
+			t.first[stems[0]] = append(t.first[stems[0]], synonymAt{gi, mi})
+		}
+	}
+	return t
+}
+
+// expand gives each of words (a query's free words, in order) the other
+// members of every group one of whose members the query writes, as words
+// in a row that hold it.
+func (t *thesaurus) expand(words []word) {
+	if t == nil {
+		return
+	}
+	for i, w := range words {
+		for _, at := range t.first[w.stem] {
+			members := t.groups[at.group]
+			m := members[at.member]
+			if i+len(m) > len(words) || !slices.EqualFunc(m, words[i:i+len(m)], func(st string, w word) bool { return st == w.stem }) {
+				continue
+			}
+			for k := i; k < i+len(m); k++ {
+				for mi, other := range members {
+					if mi != at.member && !slices.ContainsFunc(words[k].syns, func(s []string) bool { return slices.Equal(s, other) }) {
+						words[k].syns = append(words[k].syns, other)
+					}
+				}
+			}
+		}
+	}
+}
