@@ -1,7 +1,6 @@
 package ocr
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"escale/internal/childproc"
 	"escale/internal/render"
 )
 
@@ -63,10 +63,8 @@ func (e *Engine) probe(ctx context.Context) error {
 // extractions at once, and Tesseract's threads win little on one page),
 // no locale surprises.
 func (e *Engine) command(ctx context.Context, path string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, path, args...)
+	cmd := childproc.Command(ctx, path, args...)
 	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1", "LC_ALL=C")
-	isolate(cmd)
-	cmd.WaitDelay = time.Second
 	return cmd
 }
 
@@ -79,46 +77,9 @@ func (e *Engine) tesseract(ctx context.Context, img *render.Image) ([]byte, erro
 		args = append(args, "--dpi", strconv.Itoa(int(img.DPI+0.5)))
 	}
 	args = append(args, "hocr")
-	cmd := e.command(ctx, e.path, args...)
-	cmd.Stdin = bytes.NewReader(img.Data)
-	out := &capped{max: maxHOCR}
-	stderr := &capped{max: 4 << 10}
-	cmd.Stdout, cmd.Stderr = out, stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("ocr: start tesseract: %w", err)
+	out, err := childproc.Output(ctx, e.command(ctx, e.path, args...), img.Data, e.opts.Memory, maxHOCR)
+	if err != nil {
+		return nil, fmt.Errorf("ocr: tesseract: %w", err)
 	}
-	limitMemory(cmd.Process.Pid, e.opts.Memory)
-	err := cmd.Wait()
-	switch {
-	case ctx.Err() != nil:
-		return nil, fmt.Errorf("ocr: tesseract: %w", ctx.Err())
-	case out.overflow:
-		return nil, fmt.Errorf("ocr: tesseract: more than %d bytes of hOCR", maxHOCR)
-	case err != nil:
-		return nil, fmt.Errorf("ocr: tesseract: %v: %s", err, lastLine(stderr.buf.String()))
-	}
-	return out.buf.Bytes(), nil
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
-}
-
-// capped keeps at most max bytes and fails the write past them.
-type capped struct {
-	buf      bytes.Buffer
-	max      int
-	overflow bool
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if c.buf.Len()+len(p) > c.max {
-		c.overflow = true
-		return 0, errors.New("ocr: output too large")
-	}
-	return c.buf.Write(p)
+	return out, nil
 }

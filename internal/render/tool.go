@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"escale/internal/childproc"
 )
 
 // tool is an external program looked up once, when first needed.
@@ -47,46 +49,13 @@ func (r *Renderer) pdftoppm(ctx context.Context, data []byte, n int, extra ...st
 	defer cancel()
 	args := append([]string{"-f", strconv.Itoa(n), "-l", strconv.Itoa(n)}, extra...)
 	args = append(args, "-png", "-singlefile", "-")
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Stdin = bytes.NewReader(data)
-	out := &capped{max: maxOutput}
-	var stderr capped
-	stderr.max = 4 << 10
-	cmd.Stdout, cmd.Stderr = out, &stderr
-	isolate(cmd)
-	cmd.WaitDelay = time.Second
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("render: start pdftoppm: %w", err)
+	out, err := childproc.Output(ctx, childproc.Command(ctx, path, args...), data, r.opts.Memory, maxOutput)
+	r.opts.Logger.Debug("pdftoppm", "page", n, "args", extra, "duration", time.Since(start).Round(time.Millisecond), "bytes", len(out))
+	if err != nil {
+		return nil, fmt.Errorf("render: pdftoppm page %d: %w", n, err)
 	}
-	limitMemory(cmd.Process.Pid, r.opts.Memory)
-	err = cmd.Wait()
-	r.opts.Logger.Debug("pdftoppm", "page", n, "args", extra, "duration", time.Since(start).Round(time.Millisecond), "bytes", out.buf.Len())
-	switch {
-	case ctx.Err() != nil:
-		return nil, fmt.Errorf("render: pdftoppm page %d: %w", n, ctx.Err())
-	case out.overflow:
-		return nil, fmt.Errorf("render: pdftoppm page %d: more than %d bytes", n, maxOutput)
-	case err != nil:
-		return nil, fmt.Errorf("render: pdftoppm page %d: %v: %s", n, err, bytes.TrimSpace(stderr.buf.Bytes()))
-	}
-	return out.buf.Bytes(), nil
-}
-
-// capped keeps at most max bytes and fails the write past them, which
-// stops a program that will not stop writing.
-type capped struct {
-	buf      bytes.Buffer
-	max      int
-	overflow bool
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if c.buf.Len()+len(p) > c.max {
-		c.overflow = true
-		return 0, errors.New("render: output too large")
-	}
-	return c.buf.Write(p)
+	return out, nil
 }
 
 func pngSize(b []byte) (int, int, error) {
