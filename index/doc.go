@@ -191,8 +191,10 @@ func commonFields(m *mission.Mission, fv facetValues) map[string]any {
 }
 
 // missionDoc is the document that ranks a mission: its structure in separate
-// fields so that a query can weigh a title above a passing mention.
-func missionDoc(m *mission.Mission, fp string) (map[string]any, error) {
+// fields so that a query can weigh a title above a passing mention. Its
+// destinations hold the world regions of their countries (zones, when not
+// nil), so that « missions en Asie » finds the missions to Yokohama.
+func missionDoc(m *mission.Mission, fp string, zones func(country string) []string) (map[string]any, error) {
 	fv := missionFacets(m)
 	doc := commonFields(m, fv)
 	if m.Title != nil {
@@ -202,6 +204,18 @@ func missionDoc(m *mission.Mission, fp string) (map[string]any, error) {
 	for _, d := range m.Destinations {
 		dest = append(dest, strings.TrimSpace(d.City+" "+d.Country))
 	}
+	var regions []string
+	for _, d := range m.Destinations {
+		if zones == nil || d.Country == "" {
+			continue
+		}
+		for _, z := range zones(d.Country) {
+			if !slices.Contains(regions, z) {
+				regions = append(regions, z)
+			}
+		}
+	}
+	dest = append(dest, regions...)
 	doc[fDest] = strings.Join(dest, " ; ")
 	var lead []string
 	for _, o := range m.Objectives {

@@ -52,6 +52,10 @@ type Options struct {
 	// Synonyms are groups of words or expressions a query treats as one
 	// (internal/synonyms); nil: none.
 	Synonyms [][]string
+	// Zones names the world regions a destination country is in
+	// (« Afrique », « Afrique de l'Ouest »), which a query may name for the
+	// missions that went there; nil: none.
+	Zones func(country string) []string
 }
 
 // Index holds the two Bleve indexes under one directory: missions (one
@@ -63,6 +67,7 @@ type Index struct {
 	log      *slog.Logger
 	places   Places
 	synonyms *thesaurus
+	zones    func(country string) []string
 	fr       analysis.Analyzer // AnalyzerFrench, for query words
 	exact    analysis.Analyzer // AnalyzerExact
 	root     analysis.Analyzer // AnalyzerRoot
@@ -114,6 +119,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("index: analyzers missing from the mapping")
 	}
 	ix.synonyms = ix.newThesaurus(opts.Synonyms)
+	ix.zones = opts.Zones
 	st, err := loadStats(missions)
 	if err != nil {
 		ix.Close()
@@ -251,7 +257,7 @@ func (ix *Index) PutBatch(ms []*mission.Mission) error {
 			}
 			pdocs = append(pdocs, doc)
 		}
-		doc, err := missionDoc(m, fp)
+		doc, err := missionDoc(m, fp, ix.zones)
 		if err != nil {
 			return fmt.Errorf("index: put %s: %w", m.MissionID, err)
 		}

@@ -176,7 +176,7 @@ func openExtracted(t *testing.T, dirs ...string) (*Index, map[string]bool) {
 			ms = append(ms, m)
 		}
 	}
-	ix, err := Open(t.TempDir(), Options{Places: gazetteerPlaces{k.Gazetteer}, Synonyms: synonyms.Default()})
+	ix, err := Open(t.TempDir(), Options{Places: gazetteerPlaces{k.Gazetteer}, Synonyms: synonyms.Default(), Zones: gazetteerPlaces{k.Gazetteer}.Zones})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,6 +189,13 @@ func openExtracted(t *testing.T, dirs ...string) (*Index, map[string]bool) {
 
 // gazetteerPlaces knows places as the service does (cmd/escale).
 type gazetteerPlaces struct{ g *gazetteer.Gazetteer }
+
+func (p gazetteerPlaces) Zones(country string) []string {
+	if c, ok := p.g.Country(country); ok {
+		return gazetteer.Zones(c.Code)
+	}
+	return nil
+}
 
 func (p gazetteerPlaces) Canonical(name string) (string, bool) {
 	if c, ok := p.g.City(name); ok {

@@ -10,7 +10,7 @@ import (
 // schemaVersion changes whenever the mapping or the documents built from a
 // mission change: an index written by another version is rebuilt on Open, and
 // every fingerprint changes so that reconciliation puts every mission again.
-const schemaVersion = "escale-index-5"
+const schemaVersion = "escale-index-6"
 
 // Facet and filter names, as the HTTP contract spells them. Each facet's
 // display values go to one keyword field with doc values, fFacets, as

@@ -193,7 +193,7 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		d.Close()
 		return nil, err
 	}
-	if d.index, err = index.Open(filepath.Join(c.Data, store.IndexDir), index.Options{Logger: log, Places: places{k.Gazetteer}, Synonyms: syn}); err != nil {
+	if d.index, err = index.Open(filepath.Join(c.Data, store.IndexDir), index.Options{Logger: log, Places: places{k.Gazetteer}, Synonyms: syn, Zones: places{k.Gazetteer}.Zones}); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -254,6 +254,17 @@ func loadSynonyms(data string) (synonyms.Groups, error) {
 }
 
 type places struct{ g *gazetteer.Gazetteer }
+
+// Zones names the world regions of a country (gazetteer.Zones).
+func (p places) Zones(country string) []string {
+	if p.g == nil {
+		return nil
+	}
+	if c, ok := p.g.Country(country); ok {
+		return gazetteer.Zones(c.Code)
+	}
+	return nil
+}
 
 func (p places) Canonical(name string) (string, bool) {
 	if p.g == nil {
