@@ -159,6 +159,9 @@ var frameWords = map[string]bool{
 	"concerne": true, "concernent": true, "concernant": true, "comment": true,
 	"autre": true, "autres": true, "quel": true, "quels": true, "quelle": true, "quelles": true,
 	"lesquels": true, "lesquelles": true, "parle": true, "parlent": true, "traite": true, "traitent": true,
+	"traitant": true, "portant": true, "touchant": true, "lie": true, "lies": true, "liee": true, "liees": true,
+	"relatif": true, "relatifs": true, "relative": true, "relatives": true,
+	"consacre": true, "consacres": true, "consacree": true, "consacrees": true,
 }
 
 // dropFrame drops the frame words of a query that has other words.
