@@ -235,10 +235,9 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 	defer putBytes(e.mark)
 	if rq != nil {
 		var err error
-		if e.specs, e.sc.idf, e.sc.idfSum, err = rq.lists(s.df, float64(s.live)); err != nil {
+		if e.specs, e.sc, err = rq.lists(s.df, float64(s.live)); err != nil {
 			return nil, err
 		}
-		e.sc.q = rq
 		e.nWords = len(rq.words)
 		e.body = make([]bool, 0, e.nWords)
 		e.roles = getBytes(int(s.maxDoc) * e.nWords)
@@ -331,6 +330,9 @@ func (e *engineSearch) markLists() error {
 	s := e.s
 	n := uint64(e.nWords)
 	for _, sp := range e.specs {
+		if sp.role == roleSynPart {
+			continue
+		}
 		field := e.rq.prof.field[sp.role]
 		m := byte(markHit)
 		switch sp.role {
@@ -881,7 +883,7 @@ func (e *engineSearch) scoreDocs(docs []uint32) ([]float64, error) {
 // docScores is what scoreDocs found of each document.
 type docScores struct {
 	scores  []float64
-	matched []bool                       // some posting list holds it
+	matched []bool                       // some list holds it (docState.matched)
 	locs    [][]search.FieldTermLocation // with highlights: where its terms are
 }
 
@@ -894,7 +896,7 @@ func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlig
 	prof := sc.q.prof
 	states := make([]docState, len(docs))
 	for i := range states {
-		states[i] = newDocState(nWords)
+		states[i] = newDocState(nWords, len(sc.alts))
 	}
 	r := docScores{scores: make([]float64, len(docs)), matched: make([]bool, len(docs))}
 	if highlights {
@@ -937,9 +939,8 @@ func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlig
 			if p.Number() != local {
 				continue
 			}
-			r.matched[i] = true
 			st := &states[i]
-			st.add(sc, sp.role, sp.word, p.Frequency(), p.Norm())
+			st.add(sc, sp.role, sp.word, sp.alt, p.Frequency(), p.Norm())
 			if !locs {
 				continue
 			}
@@ -956,6 +957,7 @@ func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlig
 		}
 	}
 	for i := range states {
+		r.matched[i] = states[i].matched
 		r.scores[i] = sc.score(&states[i], nil, false)
 	}
 	return r, nil

@@ -65,11 +65,10 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 		return true, nil
 	}
 	slices.Sort(docs)
-	specs, idf, idfSum, err := rq.lists(s.df, float64(s.live))
+	specs, sc, err := rq.lists(s.df, float64(s.live))
 	if err != nil {
 		return false, fmt.Errorf("index: highlight: %w", err)
 	}
-	sc := scorer{q: rq, idf: idf, idfSum: idfSum}
 	r, err := scoreDocs(s, &sc, specs, docs, true)
 	if err != nil {
 		return false, fmt.Errorf("index: highlight: %w", err)

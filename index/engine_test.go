@@ -7,8 +7,10 @@ import (
 	"reflect"
 	"testing"
 
+	"escale/internal/gazetteer"
 	"escale/internal/mission"
 	"escale/internal/score"
+	"escale/internal/synonyms"
 	"escale/internal/tools/synthrec"
 )
 
@@ -117,6 +119,19 @@ func TestEngineMatchesBleve(t *testing.T) {
 	t.Run("sample", func(t *testing.T) {
 		ix, _ := openSample(t)
 		compareEngine(t, ix, qs)
+	})
+	t.Run("synonyms", func(t *testing.T) {
+		g := gazetteer.Default()
+		ix := openCorpusWith(t, Options{Places: gazetteerPlaces{g}, Synonyms: synonyms.Default(), Zones: gazetteerPlaces{g}.Zones})
+		compareEngine(t, ix, append(qs,
+			Query{Text: "électrifier les quais pour les paquebots"},
+			Query{Text: "électrification des quais"},
+			Query{Text: "matières résiduelles et déchets"},
+			Query{Text: "transport en commun", Filters: map[string][]string{"country": {"France", "Espagne"}}},
+			Query{Text: "sciences de la vie et biotech"},
+			Query{Text: "missions en Europe"},
+			Query{Text: "hausse du niveau de la mer", Sort: SortDate},
+		))
 	})
 }
 

@@ -49,10 +49,12 @@ const (
 	wRootTF      = 0.4 // a word of the same root, per occurrence
 	wFuzzyTF     = 0.3 // a word one typo away, per occurrence, when the word itself is absent
 	wSynTF       = 0.4 // a synonym (synonyms.go), per occurrence
+	wPartTF      = 0.1 // the rarest word of a synonym of several words without enough of the others
 
 	coverRoot  = 0.7 // how much a root-only match covers of its word
 	coverFuzzy = 0.5 // and a typo-only match
 	coverSyn   = 0.7 // and a synonym-only match (at most coverRoot: the engine's bound counts it as a root)
+	coverPart  = 0.3 // and a match of a synonym's rarest word alone
 
 	coverPower = 2.0 // final ∝ coverage^coverPower
 	allBonus   = 0.5 // final × (1+allBonus) when every word is found as such or by its root
@@ -78,7 +80,8 @@ const (
 	roleNames
 	roleRoot
 	roleFuzzy
-	roleSyn
+	roleSyn     // a synonym, or the rarest word of a synonym of several words
+	roleSynPart // another word of such a synonym: it must be there too, and counts no more
 	roleCity
 	roleCountry
 	roleYear
@@ -97,7 +100,7 @@ type profile struct {
 
 var missionProfile = &profile{
 	field: [nRoles]string{roleBody: fBody, roleLead: fLead, roleTitle: fTitle, roleDest: fDest, roleHeads: fHeads, roleNames: fNames,
-		roleRoot: fRoot, roleFuzzy: fExact, roleSyn: fBody,
+		roleRoot: fRoot, roleFuzzy: fExact, roleSyn: fBody, roleSynPart: fBody,
 		roleCity: FacetCity + keySuffix, roleCountry: FacetCountry + keySuffix, roleYear: FacetYear + keySuffix},
 	b: [nRoles]float64{roleBody: 0.75, roleLead: 0.75, roleTitle: 0.3, roleHeads: 0.3, roleNames: 0.3, roleRoot: 0.75, roleFuzzy: 0.75, roleSyn: 0.75},
 	avgKey: [nRoles]string{roleBody: fBody, roleLead: fLead, roleTitle: fTitle, roleDest: fDest, roleHeads: fHeads, roleNames: fNames,
@@ -108,10 +111,10 @@ var missionProfile = &profile{
 // exact fields of a passage hold its text alone, so their offsets are the
 // text's and their matches can be highlighted.
 var passageProfile = &profile{
-	field:     [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fRoot, roleFuzzy: fExact, roleSyn: fText},
+	field:     [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fRoot, roleFuzzy: fExact, roleSyn: fText, roleSynPart: fText},
 	b:         [nRoles]float64{roleBody: 0.5, roleTitle: 0.3, roleRoot: 0.5, roleFuzzy: 0.5, roleSyn: 0.5},
 	avgKey:    [nRoles]string{roleBody: pText, roleTitle: pTitle, roleRoot: pText, roleFuzzy: pExact, roleSyn: pText},
-	highlight: [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fText, roleFuzzy: fText, roleSyn: fText},
+	highlight: [nRoles]string{roleBody: fText, roleTitle: fTitle, roleRoot: fText, roleFuzzy: fText, roleSyn: fText, roleSynPart: fText},
 }
 
 // rankWord is a query word as rankQuery looks for it.
@@ -141,12 +144,23 @@ type rankQuery struct {
 
 // listSpec is one posting list a rankQuery reads: a term of the field that
 // plays role, for word (-1 for places and years), and how many documents
-// hold it.
+// hold it; a synonym's words name their synonym (alt, an index in
+// scorer.alts).
 type listSpec struct {
 	term string
 	role int
 	word int
+	alt  int
 	df   uint64
+}
+
+// synAlt is a synonym a rankQuery looks for: the word it stands for, and
+// how many words besides its rarest one a document must also hold (more
+// than half of its words in all: « élévation du niveau marin » is met by
+// « élévation du niveau de la mer », not by « aires marines »).
+type synAlt struct {
+	word int
+	need int
 }
 
 // dfFunc counts the live documents whose field holds term.
@@ -158,7 +172,7 @@ type dfFunc func(field, term string) (uint64, error)
 // city) and its years. Only lists that hold a document are kept. Both the
 // Bleve searcher (rankSearcher) and the missions' own search (engine.go)
 // start from it, so that they score alike.
-func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64, idfSum float64, err error) {
+func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, sc scorer, err error) {
 	count := df
 	add := func(term string, role, word int) (uint64, error) {
 		field := q.prof.field[role]
@@ -169,30 +183,33 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64
 		if err != nil || c == 0 {
 			return 0, err
 		}
-		specs = append(specs, listSpec{term: term, role: role, word: word, df: c})
+		specs = append(specs, listSpec{term: term, role: role, word: word, alt: -1, df: c})
 		return c, nil
 	}
-	idf = make([]float64, len(q.words))
+	sc.q = q
+	idf := make([]float64, len(q.words))
+	var idfSum float64
 	for i, w := range q.words {
 		df, err := add(w.stem, roleBody, i)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, sc, err
 		}
 		for _, role := range []int{roleLead, roleTitle, roleDest, roleHeads, roleNames} {
 			if _, err := add(w.stem, role, i); err != nil {
-				return nil, nil, 0, err
+				return nil, sc, err
 			}
 		}
 		rdf, err := add(w.root, roleRoot, i)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, sc, err
 		}
 		if df == 0 {
 			df = rdf
 		}
-		sdf, err := q.synonymLists(count, i, add)
+		var sdf uint64
+		specs, sc.alts, sdf, err = q.synonymLists(count, i, specs, sc.alts)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, sc, err
 		}
 		if df == 0 {
 			df = sdf
@@ -200,7 +217,7 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64
 		for _, f := range w.fuzzy {
 			fdf, err := add(f, roleFuzzy, i)
 			if err != nil {
-				return nil, nil, 0, err
+				return nil, sc, err
 			}
 			if rdf == 0 {
 				df = max(df, fdf)
@@ -209,13 +226,14 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64
 		idf[i] = math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 		idfSum += idf[i]
 	}
+	sc.idf, sc.idfSum = idf, idfSum
 	for _, p := range q.places {
 		before := len(specs)
 		var found uint64
 		for _, role := range []int{roleCity, roleCountry} {
 			c, err := add(p.key, role, -1)
 			if err != nil {
-				return nil, nil, 0, err
+				return nil, sc, err
 			}
 			found += c
 		}
@@ -227,7 +245,7 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64
 		// in Québec.
 		common, err := q.common(df, n, p.stems)
 		if err != nil {
-			return nil, nil, 0, err
+			return nil, sc, err
 		}
 		if common {
 			specs = specs[:before]
@@ -235,39 +253,49 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, idf []float64
 	}
 	for _, y := range q.years {
 		if _, err := add(y, roleYear, -1); err != nil {
-			return nil, nil, 0, err
+			return nil, sc, err
 		}
 	}
-	return specs, idf, idfSum, nil
+	return specs, sc, nil
 }
 
-// synonymLists adds the lists of word i's synonyms: a synonym of several
-// words is met by its rarest one, and not at all when one of its words is in
-// no document. It returns the highest count of documents a synonym is in.
-func (q *rankQuery) synonymLists(df dfFunc, i int, add func(term string, role, word int) (uint64, error)) (uint64, error) {
-	var terms []string
+// synonymLists adds the lists of word i's synonyms to specs and alts: a
+// synonym of several words counts by its rarest one where enough of its
+// other words are too (synAlt). It returns the highest count of documents
+// holding a synonym's rarest word.
+func (q *rankQuery) synonymLists(df dfFunc, i int, specs []listSpec, alts []synAlt) ([]listSpec, []synAlt, uint64, error) {
+	field := q.prof.field[roleSyn]
 	var most uint64
 	for _, stems := range q.words[i].syns {
-		rare, count := "", uint64(0)
-		for _, st := range stems {
-			c, err := df(q.prof.field[roleSyn], st)
-			if err != nil {
-				return 0, err
-			}
-			if rare == "" || c < count {
-				rare, count = st, c
-			}
-		}
-		if count == 0 || rare == q.words[i].stem || slices.Contains(terms, rare) {
+		stems = slices.Compact(slices.Sorted(slices.Values(stems)))
+		if len(stems) == 1 && stems[0] == q.words[i].stem {
 			continue
 		}
-		terms = append(terms, rare)
-		if _, err := add(rare, roleSyn, i); err != nil {
-			return 0, err
+		need := len(stems) / 2
+		var found []listSpec // the synonym's words some document holds
+		rare := -1
+		for _, st := range stems {
+			c, err := df(field, st)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			if c == 0 {
+				continue
+			}
+			if rare < 0 || c < found[rare].df {
+				rare = len(found)
+			}
+			found = append(found, listSpec{term: st, role: roleSynPart, word: i, alt: len(alts), df: c})
 		}
-		most = max(most, count)
+		if len(found) <= need {
+			continue
+		}
+		found[rare].role = roleSyn
+		alts = append(alts, synAlt{word: i, need: need})
+		specs = append(specs, found...)
+		most = max(most, found[rare].df)
 	}
-	return most, nil
+	return specs, alts, most, nil
 }
 
 // common reports whether more than half the documents' content holds every
@@ -294,6 +322,8 @@ type posting struct {
 	term string
 	word int // index in rankQuery.words; -1 for places
 	role int
+	alt  int // index in scorer.alts; -1 for others
+	done bool
 }
 
 func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
@@ -316,11 +346,11 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 		c := tfr.Count()
 		return c, tfr.Close()
 	}
-	specs, idf, idfSum, err := q.lists(df, float64(n))
+	specs, sc, err := q.lists(df, float64(n))
 	if err != nil {
 		return nil, err
 	}
-	s.scorer = scorer{q: q, idf: idf, idfSum: idfSum}
+	s.scorer = sc
 	prox := len(q.words) > 1
 	for _, sp := range specs {
 		vectors := prox && sp.role == roleBody || s.locs && q.prof.highlight[sp.role] != ""
@@ -328,9 +358,16 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 		if err != nil {
 			return nil, err
 		}
-		s.postings = append(s.postings, &posting{r: tfr, term: sp.term, word: sp.word, role: sp.role})
+		p := &posting{r: tfr, term: sp.term, word: sp.word, role: sp.role, alt: sp.alt}
+		if sp.role == roleSynPart {
+			// Read only where another list stands: a synonym's other words
+			// make no match by themselves.
+			s.parts = append(s.parts, p)
+			continue
+		}
+		s.postings = append(s.postings, p)
 	}
-	s.doc = newDocState(len(q.words))
+	s.doc = newDocState(len(q.words), len(sc.alts))
 	for _, p := range s.postings {
 		if p.cur, err = p.r.Next(nil); err != nil {
 			return nil, err
@@ -348,6 +385,7 @@ func (q *rankQuery) Searcher(ctx context.Context, r index.IndexReader, _ mapping
 type rankSearcher struct {
 	scorer
 	postings []*posting
+	parts    []*posting // roleSynPart lists, advanced to each document
 	heap     postingHeap
 	explain  bool
 	locs     bool     // fill term locations, for highlighting
@@ -359,19 +397,23 @@ type scorer struct {
 	q      *rankQuery
 	idf    []float64
 	idfSum float64
+	alts   []synAlt
 }
 
 // docState is what the posting lists say of one document.
 type docState struct {
-	tf   [][nRoles]float64 // word -> role -> frequency / length norm
-	pos  [][]uint64        // word -> positions in the content
-	city bool
-	ctry bool
-	year bool
+	matched bool              // a list holds it, other than a synonym's other words
+	tf      [][nRoles]float64 // word -> role -> frequency / length norm (roleSyn: see alt)
+	pos     [][]uint64        // word -> positions in the content
+	alt     []float64         // synonym -> its rarest word's frequency / length norm
+	parts   []int             // synonym -> how many of its other words are here
+	city    bool
+	ctry    bool
+	year    bool
 }
 
-func newDocState(words int) docState {
-	return docState{tf: make([][nRoles]float64, words), pos: make([][]uint64, words)}
+func newDocState(words, alts int) docState {
+	return docState{tf: make([][nRoles]float64, words), pos: make([][]uint64, words), alt: make([]float64, alts), parts: make([]int, alts)}
 }
 
 func (d *docState) reset() {
@@ -379,12 +421,39 @@ func (d *docState) reset() {
 		d.tf[i] = [nRoles]float64{}
 		d.pos[i] = d.pos[i][:0]
 	}
-	d.city, d.ctry, d.year = false, false, false
+	clear(d.alt)
+	clear(d.parts)
+	d.city, d.ctry, d.year, d.matched = false, false, false, false
+}
+
+// synonyms gives each word's roleSyn frequency, that of its synonyms whose
+// rarest word and enough of the others are here, and its roleSynPart
+// frequency, that of its synonyms whose rarest word is here without them.
+func (d *docState) synonyms(sc *scorer) {
+	for a, al := range sc.alts {
+		switch {
+		case d.alt[a] == 0:
+		case d.parts[a] >= al.need:
+			d.tf[al.word][roleSyn] += d.alt[a]
+		default:
+			d.tf[al.word][roleSynPart] += d.alt[a]
+		}
+	}
 }
 
 // add records one posting of a word's role (or a place or year, word < 0):
 // freq occurrences in a field whose Bleve norm is norm.
-func (d *docState) add(sc *scorer, role, word int, freq uint64, norm float64) {
+func (d *docState) add(sc *scorer, role, word, alt int, freq uint64, norm float64) {
+	switch role {
+	case roleSynPart:
+		d.parts[alt]++
+		return
+	case roleSyn:
+		d.alt[alt] += float64(freq) / lengthNorm(norm, sc.q.prof.b[role], sc.q.avg[role])
+		d.matched = true
+		return
+	}
+	d.matched = true
 	switch role {
 	case roleCity:
 		d.city = true
@@ -443,13 +512,31 @@ func (s *rankSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, e
 			heap.Fix(&s.heap, 0)
 		}
 	}
+	for _, p := range s.parts {
+		if p.done {
+			continue
+		}
+		if p.cur == nil || p.cur.ID.Compare(dm.IndexInternalID) < 0 {
+			var err error
+			if p.cur, err = p.r.Advance(dm.IndexInternalID, p.cur); err != nil {
+				return nil, err
+			}
+			if p.cur == nil {
+				p.done = true
+				continue
+			}
+		}
+		if p.cur.ID.Equals(dm.IndexInternalID) {
+			s.take(p, dm)
+		}
+	}
 	dm.Score = s.score(&s.doc, dm, s.explain)
 	return dm, nil
 }
 
 // take records what posting p says of the current document dm.
 func (s *rankSearcher) take(p *posting, dm *search.DocumentMatch) {
-	s.doc.add(&s.scorer, p.role, p.word, p.cur.Freq, p.cur.Norm)
+	s.doc.add(&s.scorer, p.role, p.word, p.alt, p.cur.Freq, p.cur.Norm)
 	if p.role == roleBody {
 		for _, v := range p.cur.Vectors {
 			s.doc.pos[p.word] = append(s.doc.pos[p.word], v.Pos)
@@ -469,11 +556,12 @@ func sat(x float64) float64 { return x * (k1 + 1) / (k1 + x) }
 // score combines what the posting lists say of one document (see the
 // comment at the top of the file); dm receives the explanation when asked.
 func (s *scorer) score(d *docState, dm *search.DocumentMatch, explain bool) float64 {
+	d.synonyms(s)
 	var base, covered float64
 	all := true
 	var expl []*search.Explanation
 	for i, tf := range d.tf {
-		content := tf[roleBody] + wContentLead*tf[roleLead] + wSynTF*tf[roleSyn]
+		content := tf[roleBody] + wContentLead*tf[roleLead] + wSynTF*tf[roleSyn] + wPartTF*tf[roleSynPart]
 		cover := 1.0
 		switch {
 		case tf[roleBody] > 0:
@@ -490,6 +578,8 @@ func (s *scorer) score(d *docState, dm *search.DocumentMatch, explain bool) floa
 			cover = coverRoot
 		case tf[roleSyn] > 0:
 			cover = coverSyn
+		case tf[roleSynPart] > 0:
+			cover = coverPart
 		case tf[roleFuzzy] > 0:
 			content = wFuzzyTF * tf[roleFuzzy]
 			cover = coverFuzzy
@@ -599,12 +689,12 @@ func (s *rankSearcher) Advance(ctx *search.SearchContext, id index.IndexInternal
 
 func (s *rankSearcher) Close() error {
 	var errs []string
-	for _, p := range s.postings {
+	for _, p := range append(s.postings, s.parts...) {
 		if err := p.r.Close(); err != nil {
 			errs = append(errs, err.Error())
 		}
 	}
-	s.postings, s.heap = nil, nil
+	s.postings, s.parts, s.heap = nil, nil, nil
 	if len(errs) > 0 {
 		return fmt.Errorf("index: rank: close: %s", strings.Join(errs, "; "))
 	}

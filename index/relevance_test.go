@@ -31,7 +31,13 @@ var relevanceBar = bar{{"ndcg10", 0.98}, {"ndcg5", 0.97}, {"recall10", 0.98}}
 // openCorpus indexes the visible corpus (from its annotations) in a temp dir.
 func openCorpus(t testing.TB) *Index {
 	t.Helper()
-	ix, err := Open(t.TempDir(), Options{})
+	return openCorpusWith(t, Options{})
+}
+
+// openCorpusWith is openCorpus with opts.
+func openCorpusWith(t testing.TB, opts Options) *Index {
+	t.Helper()
+	ix, err := Open(t.TempDir(), opts)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
