@@ -191,6 +191,11 @@ func Load(r io.Reader) (*Gazetteer, error) {
 			}
 		}
 	}
+	names := 0
+	for i := range g.cities {
+		names += 1 + len(g.cities[i].Aliases)
+	}
+	g.cityBy = make(map[string][]entry, names)
 	for i := range g.cities {
 		c := &g.cities[i]
 		ci, ok := g.byCode[c.CountryCode]
@@ -203,7 +208,7 @@ func Load(r io.Reader) (*Gazetteer, error) {
 			g.index(Fold(a), int32(i), true)
 		}
 	}
-	g.prefixes = map[string]bool{}
+	g.prefixes = make(map[string]bool, len(g.cityBy)/2)
 	addPrefixes := func(k string) {
 		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
 		for i := range len(k) {

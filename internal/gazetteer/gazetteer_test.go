@@ -203,3 +203,34 @@ func FuzzLoadAndScan(f *testing.F) {
 		}
 	})
 }
+
+// Fold's ASCII path folds as the general one does, on every name and alias
+// of the embedded gazetteer and on every ASCII character.
+func TestFoldASCII(t *testing.T) {
+	g := Default()
+	var names []string
+	for _, c := range g.cities {
+		names = append(names, c.Name)
+		names = append(names, c.Aliases...)
+	}
+	for _, c := range g.countries {
+		names = append(names, c.Name)
+		names = append(names, c.Aliases...)
+	}
+	for c := range 128 {
+		names = append(names, "a"+string(rune(c))+"B  c")
+	}
+	n := 0
+	for _, s := range names {
+		if !ascii(s) {
+			continue
+		}
+		n++
+		if got, want := foldASCII(s), foldRunes(s); got != want {
+			t.Fatalf("foldASCII(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if n < 10000 {
+		t.Errorf("only %d ASCII names checked", n)
+	}
+}

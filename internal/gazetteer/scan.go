@@ -12,7 +12,15 @@ import (
 // hyphens, apostrophes and runs of spaces made one space (« Trois-Rivières »
 // and « trois rivieres » fold alike).
 func Fold(s string) string {
+	if ascii(s) {
+		return foldASCII(s) // most names and aliases
+	}
+	return foldRunes(s)
+}
+
+func foldRunes(s string) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
 	for _, r := range norm.NFD.String(s) {
 		switch {
@@ -36,6 +44,39 @@ func Fold(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// foldASCII is foldRunes for ASCII text, without decomposing it.
+func foldASCII(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '&':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Mention is a place named in a text.
