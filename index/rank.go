@@ -67,7 +67,8 @@ const (
 	wCountry = 0.5 // or a destination country
 	wYear    = 0.5 // final × (1+wYear) when the query names the mission's year
 
-	maxFuzzyTerms = 8 // expansions kept per word, most frequent first
+	maxFuzzyTerms   = 8  // expansions kept per word, most frequent first
+	maxSynonymLists = 64 // posting lists of synonyms one query reads, its first words first
 )
 
 // roles of a posting list.
@@ -266,7 +267,16 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, sc scorer, er
 func (q *rankQuery) synonymLists(df dfFunc, i int, specs []listSpec, alts []synAlt) ([]listSpec, []synAlt, uint64, error) {
 	field := q.prof.field[roleSyn]
 	var most uint64
+	lists := 0
+	for _, sp := range specs {
+		if sp.alt >= 0 {
+			lists++
+		}
+	}
 	for _, stems := range q.words[i].syns {
+		if lists >= maxSynonymLists {
+			break
+		}
 		stems = slices.Compact(slices.Sorted(slices.Values(stems)))
 		if len(stems) == 1 && stems[0] == q.words[i].stem {
 			continue
@@ -293,6 +303,7 @@ func (q *rankQuery) synonymLists(df dfFunc, i int, specs []listSpec, alts []synA
 		found[rare].role = roleSyn
 		alts = append(alts, synAlt{word: i, need: need})
 		specs = append(specs, found...)
+		lists += len(found)
 		most = max(most, found[rare].df)
 	}
 	return specs, alts, most, nil

@@ -37,6 +37,10 @@ func (ix *Index) newThesaurus(groups [][]string) *thesaurus {
 	return t
 }
 
+// maxSynonyms bounds the synonyms one query word looks for (the first of
+// its groups' members, in the file's order): each costs posting lists.
+const maxSynonyms = 8
+
 // expand gives each of words (a query's free words, in order) the other
 // members of every group one of whose members the query writes, as words
 // in a row that hold it.
@@ -53,7 +57,7 @@ func (t *thesaurus) expand(words []word) {
 			}
 			for k := i; k < i+len(m); k++ {
 				for mi, other := range members {
-					if mi != at.member && !slices.ContainsFunc(words[k].syns, func(s []string) bool { return slices.Equal(s, other) }) {
+					if mi != at.member && len(words[k].syns) < maxSynonyms && !slices.ContainsFunc(words[k].syns, func(s []string) bool { return slices.Equal(s, other) }) {
 						words[k].syns = append(words[k].syns, other)
 					}
 				}

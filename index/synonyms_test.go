@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -144,5 +145,29 @@ func TestSynonymWords(t *testing.T) {
 	// « eau » holds « alimentation », the synonym's rarest word, alone.
 	if want := []string{"mot", "quai"}; !slices.Equal(got, want) || res.Total != 2 {
 		t.Errorf("Search(électrification des quais) = %v (total %d), want %v", got, res.Total, want)
+	}
+}
+
+// A word of many groups looks for maxSynonyms synonyms at most.
+func TestSynonymsBounded(t *testing.T) {
+	var groups [][]string
+	for g := range 5 {
+		grp := []string{"port"}
+		for m := range 5 {
+			grp = append(grp, fmt.Sprintf("havre%c%c", 'a'+g, 'a'+m))
+		}
+		groups = append(groups, grp)
+	}
+	ix, err := Open(t.TempDir(), Options{Synonyms: groups})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	p, err := ix.newPlan(Query{Text: "port de mer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.words[0].syns); n != maxSynonyms {
+		t.Errorf("« port » in 5 groups of 6 looks for %d synonyms, want %d", n, maxSynonyms)
 	}
 }
