@@ -1,6 +1,7 @@
 package gazetteer
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -232,5 +233,15 @@ func TestFoldASCII(t *testing.T) {
 	}
 	if n < 10000 {
 		t.Errorf("only %d ASCII names checked", n)
+	}
+}
+
+// BenchmarkLoad reads the embedded gazetteer, as every extraction child
+// does once (BENCHMARKS.md: most of a small file's extraction time).
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load(bytes.NewReader(defaultData)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
