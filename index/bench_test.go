@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"escale/internal/gazetteer"
 	"escale/internal/mission"
 	"escale/internal/score"
+	"escale/internal/synonyms"
 	"escale/internal/tools/synthrec"
 )
 
@@ -109,7 +111,9 @@ func scaleIndex(b *testing.B) *Index {
 		}
 		scaled.temp = dir
 	}
-	ix, err := Open(dir, Options{})
+	// The service's options: its places, synonyms and world regions.
+	g := gazetteer.Default()
+	ix, err := Open(dir, Options{Places: gazetteerPlaces{g}, Synonyms: synonyms.Default(), Zones: gazetteerPlaces{g}.Zones})
 	if err != nil {
 		b.Fatal(err)
 	}
