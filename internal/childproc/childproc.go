@@ -35,8 +35,8 @@ func Command(ctx context.Context, path string, args ...string) *exec.Cmd {
 // last line the program wrote on its error output.
 func Output(ctx context.Context, cmd *exec.Cmd, stdin []byte, memory int64, maxOutput int) ([]byte, error) {
 	cmd.Stdin = bytes.NewReader(stdin)
-	out := &capped{max: maxOutput}
-	stderr := &capped{max: maxStderr}
+	out := NewCapped(int64(maxOutput))
+	stderr := NewCapped(maxStderr)
 	cmd.Stdout, cmd.Stderr = out, stderr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start: %w", err)
@@ -46,12 +46,12 @@ func Output(ctx context.Context, cmd *exec.Cmd, stdin []byte, memory int64, maxO
 	switch {
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
-	case out.overflow:
+	case out.Overflowed():
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrOutput, maxOutput)
 	case err != nil:
-		return nil, fmt.Errorf("%v: %s", err, lastLine(stderr.buf.String()))
+		return nil, fmt.Errorf("%v: %s", err, lastLine(string(stderr.Bytes())))
 	}
-	return out.buf.Bytes(), nil
+	return out.Bytes(), nil
 }
 
 func lastLine(s string) string {
@@ -62,18 +62,29 @@ func lastLine(s string) string {
 	return s
 }
 
-// capped keeps at most max bytes and fails the write past them, which
-// stops a program that will not stop writing.
-type capped struct {
+// Capped keeps at most max bytes and fails the write past them, which
+// closes the pipe and stops a program that will not stop writing. (It must
+// not embed bytes.Buffer: io.Copy would use the promoted ReadFrom and skip
+// the cap.)
+type Capped struct {
 	buf      bytes.Buffer
-	max      int
+	max      int64
 	overflow bool
 }
 
-func (c *capped) Write(p []byte) (int, error) {
-	if c.buf.Len()+len(p) > c.max {
+// NewCapped returns a Capped that keeps max bytes.
+func NewCapped(max int64) *Capped { return &Capped{max: max} }
+
+func (c *Capped) Write(p []byte) (int, error) {
+	if int64(c.buf.Len()+len(p)) > c.max {
 		c.overflow = true
 		return 0, ErrOutput
 	}
 	return c.buf.Write(p)
 }
+
+// Bytes returns what was kept.
+func (c *Capped) Bytes() []byte { return c.buf.Bytes() }
+
+// Overflowed reports whether a write went past the cap.
+func (c *Capped) Overflowed() bool { return c.overflow }

@@ -3,6 +3,7 @@ package childproc
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -27,5 +28,21 @@ func TestOutput(t *testing.T) {
 	defer cancel()
 	if _, err := run(short, "sleep 30", "", 100); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Output(sleep 30, 100 ms) = %v, want the deadline", err)
+	}
+}
+
+func TestCapped(t *testing.T) {
+	b := NewCapped(8)
+	if n, err := b.Write([]byte("12345678")); n != 8 || err != nil {
+		t.Fatalf("Write(8 bytes under max 8) = %d, %v, want 8, nil", n, err)
+	}
+	if _, err := b.Write([]byte("9")); !errors.Is(err, ErrOutput) || !b.Overflowed() {
+		t.Errorf("Write(9th byte under max 8) error = %v, overflowed %v, want ErrOutput and overflowed", err, b.Overflowed())
+	}
+	if string(b.Bytes()) != "12345678" {
+		t.Errorf("Capped kept %q, want %q", b.Bytes(), "12345678")
+	}
+	if _, ok := any(b).(io.ReaderFrom); ok {
+		t.Errorf("Capped is an io.ReaderFrom: io.Copy would bypass its cap")
 	}
 }

@@ -1,26 +1,9 @@
 package worker
 
 import (
-	"io"
 	"strings"
 	"testing"
 )
-
-func TestCappedBuffer(t *testing.T) {
-	b := &cappedBuffer{max: 8}
-	if n, err := b.Write([]byte("12345678")); n != 8 || err != nil {
-		t.Fatalf("Write(8 bytes under max 8) = %d, %v, want 8, nil", n, err)
-	}
-	if _, err := b.Write([]byte("9")); err == nil || !b.overflow {
-		t.Errorf("Write(9th byte under max 8) error = %v, overflow %v, want an error and overflow", err, b.overflow)
-	}
-	if string(b.Bytes()) != "12345678" {
-		t.Errorf("cappedBuffer kept %q, want %q", b.Bytes(), "12345678")
-	}
-	if _, ok := any(b).(io.ReaderFrom); ok {
-		t.Errorf("cappedBuffer is an io.ReaderFrom: io.Copy would bypass its cap")
-	}
-}
 
 func TestTailBuffer(t *testing.T) {
 	b := &tailBuffer{max: 10}

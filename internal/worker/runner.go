@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"escale/internal/childproc"
 	"escale/internal/mission"
 )
 
@@ -84,7 +85,7 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 	cmd := exec.CommandContext(runCtx, r.exe, r.args...)
 	cmd.Env = childEnv(os.Environ())
 	cmd.Stdin = io.MultiReader(bytes.NewReader(append(header, '\n')), bytes.NewReader(data))
-	stdout := &cappedBuffer{max: min(r.limits.Memory, maxOutput)}
+	stdout := childproc.NewCapped(min(r.limits.Memory, maxOutput))
 	stderr := &tailBuffer{max: 16 << 10}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	ownGroup(cmd)
@@ -144,7 +145,7 @@ func childEnv(env []string) []string {
 const maxOutput = 256 << 20
 
 // outcome maps the way the child ended to a record or an error.
-func (r *Runner) outcome(ctx, runCtx context.Context, cmd *exec.Cmd, waitErr error, stdout *cappedBuffer, stderr *tailBuffer, memoryKilled bool) (*mission.Mission, error) {
+func (r *Runner) outcome(ctx, runCtx context.Context, cmd *exec.Cmd, waitErr error, stdout *childproc.Capped, stderr *tailBuffer, memoryKilled bool) (*mission.Mission, error) {
 	// A complete response wins: the child may have answered just before a
 	// limit struck, and the watchdog answers before it exits.
 	if resp, ok := decodeResponse(stdout.Bytes()); ok {
@@ -157,8 +158,8 @@ func (r *Runner) outcome(ctx, runCtx context.Context, cmd *exec.Cmd, waitErr err
 		return nil, fmt.Errorf("worker: %w", ctx.Err())
 	case runCtx.Err() != nil:
 		return nil, mission.Refuse(mission.ErrTimeout, "worker: no answer after %v", r.limits.Timeout)
-	case stdout.overflow:
-		return nil, mission.Refuse(mission.ErrTooMuchMemory, "worker: record over %d MiB", stdout.max>>20)
+	case stdout.Overflowed():
+		return nil, mission.Refuse(mission.ErrTooMuchMemory, "worker: record over %d MiB", min(r.limits.Memory, maxOutput)>>20)
 	}
 	tail := stderr.String()
 	if strings.Contains(tail, "out of memory") || strings.Contains(tail, "cannot allocate memory") {
@@ -240,25 +241,6 @@ func kill(p *os.Process) error {
 	}
 	return groupErr
 }
-
-// cappedBuffer keeps up to max bytes; a write past it fails, which closes the
-// pipe and stops a child that will not stop talking. (It must not embed
-// bytes.Buffer: io.Copy would use the promoted ReadFrom and skip the cap.)
-type cappedBuffer struct {
-	buf      bytes.Buffer
-	max      int64
-	overflow bool
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if int64(b.buf.Len()+len(p)) > b.max {
-		b.overflow = true
-		return 0, errors.New("worker: response too large")
-	}
-	return b.buf.Write(p)
-}
-
-func (b *cappedBuffer) Bytes() []byte { return b.buf.Bytes() }
 
 // tailBuffer keeps the last max bytes written: the end of a panic trace says
 // what happened.
