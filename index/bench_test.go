@@ -113,7 +113,7 @@ func scaleIndex(b *testing.B) *Index {
 	}
 	// The service's options: its places, synonyms and world regions.
 	g := gazetteer.Default()
-	ix, err := Open(dir, Options{Places: gazetteerPlaces{g}, Synonyms: synonyms.Default(), Zones: gazetteerPlaces{g}.Zones})
+	ix, err := Open(dir, Options{Places: g, Synonyms: synonyms.Default(), Zones: g.ZonesOf})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func TestEngineMatchesBleve(t *testing.T) {
 	})
 	t.Run("synonyms", func(t *testing.T) {
 		g := gazetteer.Default()
-		ix := openCorpusWith(t, Options{Places: gazetteerPlaces{g}, Synonyms: synonyms.Default(), Zones: gazetteerPlaces{g}.Zones})
+		ix := openCorpusWith(t, Options{Places: g, Synonyms: synonyms.Default(), Zones: g.ZonesOf})
 		compareEngine(t, ix, append(qs,
 			Query{Text: "électrifier les quais pour les paquebots"},
 			Query{Text: "électrification des quais"},

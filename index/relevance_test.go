@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"escale/internal/extract"
-	"escale/internal/gazetteer"
 	"escale/internal/meta"
 	"escale/internal/mission"
 	"escale/internal/score"
@@ -182,7 +181,7 @@ func openExtracted(t *testing.T, dirs ...string) (*Index, map[string]bool) {
 			ms = append(ms, m)
 		}
 	}
-	ix, err := Open(t.TempDir(), Options{Places: gazetteerPlaces{k.Gazetteer}, Synonyms: synonyms.Default(), Zones: gazetteerPlaces{k.Gazetteer}.Zones})
+	ix, err := Open(t.TempDir(), Options{Places: k.Gazetteer, Synonyms: synonyms.Default(), Zones: k.Gazetteer.ZonesOf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,24 +190,4 @@ func openExtracted(t *testing.T, dirs ...string) (*Index, map[string]bool) {
 		t.Fatal(err)
 	}
 	return ix, refused
-}
-
-// gazetteerPlaces knows places as the service does (cmd/escale).
-type gazetteerPlaces struct{ g *gazetteer.Gazetteer }
-
-func (p gazetteerPlaces) Zones(country string) []string {
-	if c, ok := p.g.Country(country); ok {
-		return gazetteer.Zones(c.Code)
-	}
-	return nil
-}
-
-func (p gazetteerPlaces) Canonical(name string) (string, bool) {
-	if c, ok := p.g.City(name); ok {
-		return c.Name, true
-	}
-	if c, ok := p.g.Country(name); ok {
-		return c.Name, true
-	}
-	return "", false
 }

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"escale/index"
-	"escale/internal/gazetteer"
 	"escale/internal/meta"
 	"escale/internal/service"
 	"escale/internal/store"
@@ -193,7 +192,7 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		d.Close()
 		return nil, err
 	}
-	if d.index, err = index.Open(filepath.Join(c.Data, store.IndexDir), index.Options{Logger: log, Places: places{k.Gazetteer}, Synonyms: syn, Zones: places{k.Gazetteer}.Zones}); err != nil {
+	if d.index, err = index.Open(filepath.Join(c.Data, store.IndexDir), index.Options{Logger: log, Places: k.Gazetteer, Synonyms: syn, Zones: k.Gazetteer.ZonesOf}); err != nil {
 		d.Close()
 		return nil, err
 	}
@@ -230,7 +229,6 @@ func (d *dataDir) Close() error {
 	return errors.Join(errs...)
 }
 
-// places lets the index recognise place names in queries.
 // synonymsFile, in the data directory, replaces the embedded search
 // synonyms (internal/synonyms/data/synonymes.txt has the format).
 const synonymsFile = "synonymes.txt"
@@ -251,32 +249,6 @@ func loadSynonyms(data string) (synonyms.Groups, error) {
 		return nil, fmt.Errorf("synonyms file %s: %w", filepath.Join(data, synonymsFile), err)
 	}
 	return g, nil
-}
-
-type places struct{ g *gazetteer.Gazetteer }
-
-// Zones names the world regions of a country (gazetteer.Zones).
-func (p places) Zones(country string) []string {
-	if p.g == nil {
-		return nil
-	}
-	if c, ok := p.g.Country(country); ok {
-		return gazetteer.Zones(c.Code)
-	}
-	return nil
-}
-
-func (p places) Canonical(name string) (string, bool) {
-	if p.g == nil {
-		return "", false
-	}
-	if c, ok := p.g.City(name); ok {
-		return c.Name, true
-	}
-	if c, ok := p.g.Country(name); ok {
-		return c.Name, true
-	}
-	return "", false
 }
 
 func countryOf(k meta.Knowledge) func(string) string {

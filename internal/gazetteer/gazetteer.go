@@ -358,6 +358,19 @@ func (g *Gazetteer) Country(name string) (Country, bool) {
 	return g.countries[is[0]], true
 }
 
+// Canonical returns the French name of the city, else the country, that
+// a name means (in any language or spelling it knows), as the index's
+// query planning asks it (index.Places).
+func (g *Gazetteer) Canonical(name string) (string, bool) {
+	if c, ok := g.City(name); ok {
+		return c.Name, true
+	}
+	if c, ok := g.Country(name); ok {
+		return c.Name, true
+	}
+	return "", false
+}
+
 // Regions returns every region a name may mean (French, local or English
 // name, accents and case ignored), in file order.
 func (g *Gazetteer) Regions(name string) []Region {

@@ -52,3 +52,12 @@ func parseZones(data string) (map[string][]string, error) {
 func Zones(code string) []string {
 	return zonesByCode()[strings.ToUpper(code)]
 }
+
+// ZonesOf returns the world regions of the country a name means (French,
+// official or English), none when it knows no such country.
+func (g *Gazetteer) ZonesOf(country string) []string {
+	if c, ok := g.Country(country); ok {
+		return Zones(c.Code)
+	}
+	return nil
+}

@@ -47,3 +47,25 @@ func TestZones(t *testing.T) {
 		}
 	}
 }
+
+func TestZonesOf(t *testing.T) {
+	g := Default()
+	if got := g.ZonesOf("Sénégal"); len(got) == 0 || got[0] != "Afrique" {
+		t.Errorf("ZonesOf(Sénégal) = %q, want Afrique first", got)
+	}
+	if got := g.ZonesOf("Atlantide"); got != nil {
+		t.Errorf("ZonesOf(Atlantide) = %q, want none", got)
+	}
+}
+
+func TestCanonical(t *testing.T) {
+	g := Default()
+	for _, tc := range []struct{ name, want string }{{"Antwerpen", "Anvers"}, {"germany", "Allemagne"}} {
+		if got, ok := g.Canonical(tc.name); !ok || got != tc.want {
+			t.Errorf("Canonical(%s) = %q, %v; want %s", tc.name, got, ok, tc.want)
+		}
+	}
+	if _, ok := g.Canonical("Xyzzyville"); ok {
+		t.Errorf("Canonical(Xyzzyville) found a place")
+	}
+}

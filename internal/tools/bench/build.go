@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"escale/index"
+	"escale/internal/gazetteer"
 	"escale/internal/mission"
 	"escale/internal/store"
+	"escale/internal/synonyms"
 	"escale/internal/tools/synthrec"
 )
 
@@ -33,7 +35,10 @@ func buildData(ctx context.Context, c config, n int) (string, error) {
 		return "", err
 	}
 	defer st.Close()
-	ix, err := index.Open(filepath.Join(data, store.IndexDir), index.Options{})
+	// The service's options: an index built without its regions would be
+	// another index (escale serve would see it as its own and miss them).
+	g := gazetteer.Default()
+	ix, err := index.Open(filepath.Join(data, store.IndexDir), index.Options{Places: g, Synonyms: synonyms.Default(), Zones: g.ZonesOf})
 	if err != nil {
 		return "", err
 	}
