@@ -772,6 +772,18 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 	// Buckets are scored a batch at a time, a batch at least twice the last
 	// (each batch reads the posting lists once, in index order).
 	batch, want := []uint32{}, max(2*n, 256)
+	flush := func() error {
+		slices.Sort(batch)
+		scores, err := e.scoreDocs(batch)
+		if err != nil {
+			return err
+		}
+		for i, g := range batch {
+			keep(scored{doc: g, score: scores[i]})
+		}
+		batch = batch[:0]
+		return nil
+	}
 	for b := nb - 1; b >= 0; b-- {
 		edge := float64(b+1) / float64(nb-1) * top
 		if len(best) == n && edge < worst().score*(1-1e-9) {
@@ -781,24 +793,14 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 		if len(batch) < want && b > 0 {
 			continue
 		}
-		slices.Sort(batch)
-		scores, err := e.scoreDocs(batch)
-		if err != nil {
+		if err := flush(); err != nil {
 			return nil, err
 		}
-		for i, g := range batch {
-			keep(scored{doc: g, score: scores[i]})
-		}
-		batch, want = batch[:0], 2*want
+		want *= 2
 	}
 	if len(batch) > 0 {
-		slices.Sort(batch)
-		scores, err := e.scoreDocs(batch)
-		if err != nil {
+		if err := flush(); err != nil {
 			return nil, err
-		}
-		for i, g := range batch {
-			keep(scored{doc: g, score: scores[i]})
 		}
 	}
 	return best, nil

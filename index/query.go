@@ -328,24 +328,10 @@ func filter(q query.BoostableQuery) query.Query { return boosted(q, 0) }
 // ranked by rankQuery; what the syntax requires or excludes only selects.
 func rankedQuery(p *plan, prof *profile, avg [nRoles]float64, places bool) query.Query {
 	rq, sel, nots := rankParts(p, prof, avg, places)
-	var qs []query.Query
 	if rq != nil {
-		qs = append(qs, rq)
+		sel = append([]query.Query{rq}, sel...)
 	}
-	qs = append(qs, sel...)
-	var q query.Query
-	switch {
-	case len(qs) > 0:
-		q = and(qs...)
-	case len(nots) > 0:
-		q = query.NewMatchAllQuery()
-	default:
-		return nil
-	}
-	if len(nots) > 0 {
-		q = query.NewBooleanQuery([]query.Query{q}, nil, nots)
-	}
-	return q
+	return selection(sel, nots)
 }
 
 // selection is the query for what only selects among the documents (sel
