@@ -27,7 +27,7 @@ type word struct {
 	exact string     // folded, unstemmed
 	root  string     // the stem's first letters (AnalyzerRoot)
 	pos   int        // position in its text, stop words counted
-	syns  [][]string // stems of its synonyms (free words only)
+	syns  [][]string // its synonyms' distinct stems (free words only)
 }
 
 // plan is a parsed and analysed query, before it becomes Bleve queries for

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -122,7 +121,7 @@ var passageProfile = &profile{
 type rankWord struct {
 	stem, root string
 	fuzzy      []string   // terms of the exact field one typo away
-	syns       [][]string // synonyms, each as its stems
+	syns       [][]string // synonyms, each as its distinct stems
 	pos        int        // position in the query, stop words counted
 	seg        int        // words of different segments (free text, a phrase) are never paired
 }
@@ -277,7 +276,6 @@ func (q *rankQuery) synonymLists(df dfFunc, i int, specs []listSpec, alts []synA
 		if lists >= maxSynonymLists {
 			break
 		}
-		stems = slices.Compact(slices.Sorted(slices.Values(stems)))
 		if len(stems) == 1 && stems[0] == q.words[i].stem {
 			continue
 		}
