@@ -438,7 +438,11 @@ func (d *docState) reset() {
 // synonyms gives each word's roleSyn frequency, that of its synonyms whose
 // rarest word and enough of the others are here, and its roleSynPart
 // frequency, that of its synonyms whose rarest word is here without them.
+// It may run again on the same document (add never writes those two).
 func (d *docState) synonyms(sc *scorer) {
+	for i := range d.tf {
+		d.tf[i][roleSyn], d.tf[i][roleSynPart] = 0, 0
+	}
 	for a, al := range sc.alts {
 		switch {
 		case d.alt[a] == 0:
