@@ -60,20 +60,7 @@ func TestIngestChildGetsOCRCache(t *testing.T) {
 	if err := os.WriteFile(file, report, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr bytes.Buffer
-	getenv := func(string) string { return "" }
-	if code := run(context.Background(), []string{"ingest", "--data", dir, file}, getenv, strings.NewReader(""), &stdout, &stderr); code != 0 {
-		t.Fatalf("escale ingest = exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
-	st, err := store.Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	e, err := st.Get(context.Background(), service.MissionID(store.Hash(report)))
-	if err != nil {
-		t.Fatalf("ingested mission: %v", err)
-	}
+	e := ingestFile(t, dir, file, report)
 	args := strings.Fields(e.Extracted.Text) // the fake extraction's record holds the child's arguments
 	i := slices.Index(args, "--ocr-cache")
 	abs, _ := filepath.Abs(dir)
@@ -154,20 +141,7 @@ func TestIngestUsesDataDirReferenceFiles(t *testing.T) {
 	if err := os.WriteFile(file, report, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var stdout, stderr bytes.Buffer
-	getenv := func(string) string { return "" }
-	if code := run(context.Background(), []string{"ingest", "--data", dir, file}, getenv, strings.NewReader(""), &stdout, &stderr); code != 0 {
-		t.Fatalf("escale ingest = exit %d\n%s%s", code, stdout.String(), stderr.String())
-	}
-	st, err := store.Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	e, err := st.Get(context.Background(), service.MissionID(store.Hash(report)))
-	if err != nil {
-		t.Fatalf("ingested mission: %v", err)
-	}
+	e := ingestFile(t, dir, file, report)
 	m := e.Extracted
 	if !slices.Contains(m.Themes, "jumelage") {
 		t.Errorf("escale ingest --data with DATA/taxonomy.txt: themes %q, want jumelage", m.Themes)
@@ -193,4 +167,25 @@ func TestBrokenDataDirFileStopsStart(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr.String(), "taxonomy.txt") {
 		t.Errorf("escale ingest --data with a broken taxonomy.txt = exit %d, stderr %q; want failure naming the file", code, stderr.String())
 	}
+}
+
+// ingestFile runs escale ingest --data dir on file, whose bytes are report,
+// and returns the stored mission.
+func ingestFile(t *testing.T, dir, file string, report []byte) *store.Entry {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	getenv := func(string) string { return "" }
+	if code := run(context.Background(), []string{"ingest", "--data", dir, file}, getenv, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Fatalf("escale ingest = exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	st, err := store.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e, err := st.Get(context.Background(), service.MissionID(store.Hash(report)))
+	if err != nil {
+		t.Fatalf("ingested mission: %v", err)
+	}
+	return e
 }
