@@ -20,6 +20,7 @@
 //
 //	go run ./internal/tools/bench -work /var/tmp/escale-bench
 //	go run ./internal/tools/bench -ingest 1000,10000 -search 10000,100000 -work DIR
+//	go run ./internal/tools/bench -extract 0 -ingest "" -two-page 0 -search 100000 -memory-mb 500 -work DIR
 //
 // Data under -work is kept and reused by later runs (archives, data
 // directories): delete it to start again.
@@ -62,6 +63,7 @@ type config struct {
 	search    []int // archive sizes searched
 	clients   int   // concurrent searchers for the load phase
 	load      time.Duration
+	memLimit  int64 // bytes the server may hold resident while searched (0: no limit)
 	log       io.Writer
 	skipPeers bool // no pdftotext (the tests' machine may lack it)
 }
@@ -79,6 +81,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	search := fs.String("search", "10000", "archive sizes searched through HTTP, comma-separated (empty: skip)")
 	clients := fs.Int("clients", 4, "concurrent searchers while memory under load is measured")
 	load := fs.Duration("load", 15*time.Second, "length of the load phase")
+	memMB := fs.Int64("memory-mb", 0, "run the searched server in a memory cgroup of this many MB (root; 0: no limit)")
 	quiet := fs.Bool("q", false, "no progress on stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -87,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	c := config{work: *work, escale: *bin, seed: *seed, extractN: *extractN, rounds: max(1, *rounds),
-		twoPage: *twoPage, clients: max(1, *clients), load: *load, log: stderr}
+		twoPage: *twoPage, clients: max(1, *clients), load: *load, memLimit: *memMB * 1_000_000, log: stderr}
 	if *quiet {
 		c.log = io.Discard
 	}

@@ -24,6 +24,7 @@ import (
 // server is a running `escale serve`.
 type server struct {
 	cmd     *exec.Cmd
+	cgroup  *memoryCgroup // nil: no memory limit
 	base    string
 	done    chan error
 	once    sync.Once
@@ -41,7 +42,16 @@ func startServer(ctx context.Context, c config, data string) (*server, time.Dura
 		return nil, 0, err
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	cmd := exec.Command(c.escale, "serve", "--addr", addr, "--data", data)
+	argv := []string{c.escale, "serve", "--addr", addr, "--data", data}
+	var cg *memoryCgroup
+	if c.memLimit > 0 {
+		if cg, err = newMemoryCgroup(fmt.Sprintf("escale-bench-%d", os.Getpid()), c.memLimit); err != nil {
+			logf.Close()
+			return nil, 0, err
+		}
+		argv = cg.wrap(argv)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	var env []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "ESCALE_") {
@@ -53,10 +63,19 @@ func startServer(ctx context.Context, c config, data string) (*server, time.Dura
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		logf.Close()
+		if cg != nil {
+			cg.remove()
+		}
 		return nil, 0, err
 	}
-	s := &server{cmd: cmd, base: "http://" + addr, done: make(chan error, 1)}
-	go func() { s.done <- cmd.Wait(); logf.Close() }()
+	s := &server{cmd: cmd, cgroup: cg, base: "http://" + addr, done: make(chan error, 1)}
+	go func() {
+		s.done <- cmd.Wait()
+		logf.Close()
+		if cg != nil {
+			cg.remove()
+		}
+	}()
 	for {
 		select {
 		case err := <-s.done:
@@ -196,6 +215,9 @@ func benchSearch(ctx context.Context, c config, t *table, n int, data, how strin
 	}
 	defer s.stop()
 	size := fmt.Sprintf("%s missions (%s)", thousands(n), how)
+	if c.memLimit > 0 {
+		size = fmt.Sprintf("%s missions (%s; server in a %s memory cgroup)", thousands(n), how, mb(c.memLimit))
+	}
 	t.add(row{measure: "Server start (catalog and index checked)", size: size, escale: fmt.Sprintf("%.1f s", start.Seconds())})
 	client := &http.Client{Timeout: 5 * time.Minute}
 	var all []synthrec.Query
