@@ -143,7 +143,7 @@ func Load(r io.Reader) (*Taxonomy, error) {
 			}
 			th := &t.Themes[len(t.Themes)-1]
 			for _, s := range strings.Split(rest, ",") {
-				words := strings.Fields(foldTerm(s))
+				words := words(s)
 				if len(words) == 0 {
 					continue
 				}
@@ -171,47 +171,79 @@ func Load(r io.Reader) (*Taxonomy, error) {
 	return t, nil
 }
 
-// foldTerm folds a term as text is folded, keeping its « * » marks.
-func foldTerm(s string) string {
-	var b strings.Builder
-	for _, w := range words(s) {
-		b.WriteString(w)
-		b.WriteByte(' ')
-	}
-	return b.String()
-}
-
 // words folds s (lowercase, no accents) and splits it into words; a « * »
-// glued to a word stays on it.
+// glued to a word stays on it. The words share one string: Score folds
+// every passage of a report, and Load every term, as each extraction starts.
 func words(s string) []string {
-	var out []string
 	var b strings.Builder
+	b.Grow(len(s))
+	var ends []int // where each word ends in b
+	start := 0     // where the current word starts
 	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, b.String())
-			b.Reset()
+		if b.Len() > start {
+			ends = append(ends, b.Len())
+			start = b.Len()
 		}
 	}
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		case r == '*' && b.Len() > 0:
-			b.WriteRune(r)
-			flush()
-		default:
-			flush()
+	if ascii(s) {
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				b.WriteByte(c)
+			case 'A' <= c && c <= 'Z':
+				b.WriteByte(c + 'a' - 'A')
+			case c == '*' && b.Len() > start:
+				b.WriteByte(c)
+				flush()
+			default:
+				flush()
+			}
+		}
+	} else {
+		for _, r := range norm.NFD.String(s) {
+			switch {
+			case unicode.Is(unicode.Mn, r):
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				b.WriteRune(unicode.ToLower(r))
+			case r == '*' && b.Len() > start:
+				b.WriteRune(r)
+				flush()
+			default:
+				flush()
+			}
 		}
 	}
 	flush()
+	all := b.String()
+	out := make([]string, len(ends))
+	start = 0
+	for i, end := range ends {
+		out[i], start = all[start:end], end
+	}
 	// œ decomposes to nothing: NFD keeps it, so spell it out.
-	for i, w := range out {
-		if strings.ContainsAny(w, "œæ") {
-			out[i] = strings.NewReplacer("œ", "oe", "æ", "ae").Replace(w)
+	if ligature(all) {
+		for i, w := range out {
+			if ligature(w) {
+				out[i] = ligatures.Replace(w)
+			}
 		}
 	}
 	return out
+}
+
+var ligatures = strings.NewReplacer("œ", "oe", "æ", "ae")
+
+// ligature is strings.ContainsAny(s, "œæ"), which is slow on multibyte
+// sets: it looks up every rune of s in the set.
+func ligature(s string) bool { return strings.Contains(s, "œ") || strings.Contains(s, "æ") }
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // Score weighs a passage's vocabulary for each theme, indexed like Themes. At

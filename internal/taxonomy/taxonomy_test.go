@@ -1,6 +1,7 @@
 package taxonomy
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -219,4 +220,14 @@ func FuzzLoadAndClassify(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkLoad reads the embedded taxonomy, as every extraction child does
+// once.
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load(bytes.NewReader(defaultData)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
