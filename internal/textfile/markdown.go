@@ -3,22 +3,31 @@ package textfile
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"escale/internal/layout"
 )
 
+// The Markdown patterns are compiled on first use: most processes read no
+// text file (the parent of every extraction, the child of a PDF's).
 var (
-	mdHeading  = regexp.MustCompile(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
-	mdSetext   = regexp.MustCompile(`^ {0,3}(=+|-+)[ \t]*$`)
-	mdRule     = regexp.MustCompile(`^ {0,3}([-*_])(?:[ \t]*[-*_]){2,}[ \t]*$`)
-	mdBullet   = regexp.MustCompile(`^([ \t]*)[-*+][ \t]+`)
-	mdFence    = regexp.MustCompile("^ {0,3}(```|~~~)")
-	mdLink     = regexp.MustCompile(`!?\[[^\]\n]*\]\([^)\s]+(?:\s+"[^"]*")?\)`)
-	mdBold     = regexp.MustCompile(`(\*\*|__)\S(?:.*?\S)?(\*\*|__)`)
-	mdTableSep = regexp.MustCompile(`^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$`)
+	mdHeading  = lazyRegexp(`^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$`)
+	mdSetext   = lazyRegexp(`^ {0,3}(=+|-+)[ \t]*$`)
+	mdRule     = lazyRegexp(`^ {0,3}([-*_])(?:[ \t]*[-*_]){2,}[ \t]*$`)
+	mdBullet   = lazyRegexp(`^([ \t]*)[-*+][ \t]+`)
+	mdFence    = lazyRegexp("^ {0,3}(```|~~~)")
+	mdLink     = lazyRegexp(`!?\[[^\]\n]*\]\([^)\s]+(?:\s+"[^"]*")?\)`)
+	mdBold     = lazyRegexp(`(\*\*|__)\S(?:.*?\S)?(\*\*|__)`)
+	mdTableSep = lazyRegexp(`^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$`)
 )
+
+// lazyRegexp returns a regular expression compiled the first time it is
+// asked for.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // isMarkdown decides from the content whether a text file is Markdown: ATX
 // headings, bold runs, links or code fences. Dash lists alone do not count:
@@ -27,15 +36,15 @@ func isMarkdown(lines []string) bool {
 	score := 0
 	for _, l := range lines {
 		switch {
-		case mdHeading.MatchString(l) && strings.Contains(l, "# "):
+		case mdHeading().MatchString(l) && strings.Contains(l, "# "):
 			score += 2
-		case mdFence.MatchString(l):
-			score += 2
-		}
-		if mdLink.MatchString(l) {
+		case mdFence().MatchString(l):
 			score += 2
 		}
-		if mdBold.MatchString(l) {
+		if mdLink().MatchString(l) {
+			score += 2
+		}
+		if mdBold().MatchString(l) {
 			score++
 		}
 		if score >= 3 {
@@ -55,7 +64,7 @@ func markdownLines(lines []string) []layout.Line {
 	inCode := false
 	bold := false // a bold run open across the lines of a paragraph
 	for i, l := range lines {
-		if mdFence.MatchString(l) {
+		if mdFence().MatchString(l) {
 			inCode = !inCode
 			out = append(out, layout.Line{})
 			continue
@@ -64,10 +73,10 @@ func markdownLines(lines []string) []layout.Line {
 			out = append(out, plainLine(l))
 			continue
 		}
-		if strings.TrimSpace(l) == "" || mdBullet.MatchString(strings.TrimLeft(l, " ")) && bold {
+		if strings.TrimSpace(l) == "" || mdBullet().MatchString(strings.TrimLeft(l, " ")) && bold {
 			bold = false
 		}
-		if m := mdHeading.FindStringSubmatch(l); m != nil {
+		if m := mdHeading().FindStringSubmatch(l); m != nil {
 			ln := layout.Line{Spans: inline(m[2]), Heading: len(m[1])}
 			if len(ln.Spans) == 0 {
 				ln.Heading = 0
@@ -75,7 +84,7 @@ func markdownLines(lines []string) []layout.Line {
 			out = append(out, ln)
 			continue
 		}
-		if m := mdSetext.FindStringSubmatch(l); m != nil && i > 0 && len(out) > 0 && len(out[len(out)-1].Spans) > 0 && out[len(out)-1].Heading == 0 && strings.TrimSpace(lines[i-1]) != "" {
+		if m := mdSetext().FindStringSubmatch(l); m != nil && i > 0 && len(out) > 0 && len(out[len(out)-1].Spans) > 0 && out[len(out)-1].Heading == 0 && strings.TrimSpace(lines[i-1]) != "" {
 			level := 1
 			if m[1][0] == '-' {
 				level = 2
@@ -84,7 +93,7 @@ func markdownLines(lines []string) []layout.Line {
 			out = append(out, layout.Line{})
 			continue
 		}
-		if mdRule.MatchString(l) || mdTableSep.MatchString(l) {
+		if mdRule().MatchString(l) || mdTableSep().MatchString(l) {
 			out = append(out, layout.Line{})
 			continue
 		}
@@ -98,7 +107,7 @@ func markdownLines(lines []string) []layout.Line {
 			l = tableRow(l)
 		}
 		prefix := indent
-		if m := mdBullet.FindStringSubmatch(l); m != nil {
+		if m := mdBullet().FindStringSubmatch(l); m != nil {
 			prefix += "• "
 			l = l[len(m[0]):]
 		}
@@ -118,7 +127,7 @@ func paragraphRest(lines []string, i int) string {
 	var b strings.Builder
 	for ; i < len(lines) && b.Len() < maxLookahead; i++ {
 		l := strings.TrimLeft(lines[i], " ")
-		if l == "" || mdBullet.MatchString(l) || mdHeading.MatchString(l) {
+		if l == "" || mdBullet().MatchString(l) || mdHeading().MatchString(l) {
 			break
 		}
 		b.WriteString(l)
@@ -172,7 +181,7 @@ func inlineIn(s string, bold bool, rest string) ([]layout.Span, bool) {
 	)
 	// Links found once for the line: matching at every "[" would be quadratic.
 	links := map[int]int{}
-	for _, loc := range mdLink.FindAllStringIndex(s, -1) {
+	for _, loc := range mdLink().FindAllStringIndex(s, -1) {
 		links[loc[0]] = loc[1]
 	}
 	flush := func() {
