@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -43,37 +44,37 @@ const (
 
 var (
 	// placeLine states where the mission went.
-	placeLine = regexp.MustCompile(`^\W*(lieux?|destinations?|villes? visitees?|endroits?)( de la mission| visites?)?\s*:`)
+	placeLine = lazyRegexp(`^\W*(lieux?|destinations?|villes? visitees?|endroits?)( de la mission| visites?)?\s*:`)
 	// tripBefore precedes a destination in a sentence (« mission à »,
 	// « arrivée à », « séjour à »).
-	tripBefore = regexp.MustCompile(`(mission|sejour|deplacement|arrivee|arrive|arrives|arrivees|visite|voyage|escale|delegation|rendue?s?|rendus|depart pour|direction|vol pour|vol vers|train pour|passage)( [\w']+){0,3} (a|au|en|vers|de|d') ?$`)
+	tripBefore = lazyRegexp(`(mission|sejour|deplacement|arrivee|arrive|arrives|arrivees|visite|voyage|escale|delegation|rendue?s?|rendus|depart pour|direction|vol pour|vol vers|train pour|passage)( [\w']+){0,3} (a|au|en|vers|de|d') ?$`)
 	// tripNext joins a destination to the one before it (« à Anvers puis à
 	// Rotterdam », « à Dakar et à Virginia Beach »).
-	tripNext = regexp.MustCompile(`^\s*(,|et|puis|ainsi qu'a|ainsi qu'au|, puis|, et)\s*(a|au|aux|en)?\s*$`)
+	tripNext = lazyRegexp(`^\s*(,|et|puis|ainsi qu'a|ainsi qu'au|, puis|, et)\s*(a|au|aux|en)?\s*$`)
 	// representedAt precedes the city of an office that represents a third
 	// party abroad (« Bureau du Québec à Barcelone », « Consulat général du
 	// Canada à Boston »): the office is met, its city is not a destination.
-	representedAt = regexp.MustCompile(`(bureau|delegation|consulat|ambassade|representation|mission permanente|mission du|attache|attachee|antenne)\b[^.;:()]{0,45}\b(a|au|aux) $`)
+	representedAt = lazyRegexp(`(bureau|delegation|consulat|ambassade|representation|mission permanente|mission du|attache|attachee|antenne)\b[^.;:()]{0,45}\b(a|au|aux) $`)
 	// regionOf precedes a region's name (« État de Washington »).
-	regionOf = regexp.MustCompile(`\b(etat|province|region|comte|canton|departement|district|territoire|ile|iles|prefecture|land|oblast)( \w+)? (de|du|d'|des) ?$`)
+	regionOf = lazyRegexp(`\b(etat|province|region|comte|canton|departement|district|territoire|ile|iles|prefecture|land|oblast)( \w+)? (de|du|d'|des) ?$`)
 	// nameOf precedes a person's name used in an organisation's
 	// (« Université Laval », « rue Saint-Jean »).
-	nameOf = regexp.MustCompile(`\b(universite|college|lycee|ecole|institut|rue|avenue|boulevard|chemin|route|autoroute|place|pont|station|gare|terminal|quai|parc|musee|fondation|prix|salle|centre|pavillon|stade|hotel|hopital|chateau|eglise|cathedrale|basilique|chapelle|paroisse|quartier|secteur|arrondissement|marche|lac|fleuve|riviere|canal|golfe|estuaire|detroit|vallee|mont|cap|baie) $`)
+	nameOf = lazyRegexp(`\b(universite|college|lycee|ecole|institut|rue|avenue|boulevard|chemin|route|autoroute|place|pont|station|gare|terminal|quai|parc|musee|fondation|prix|salle|centre|pavillon|stade|hotel|hopital|chateau|eglise|cathedrale|basilique|chapelle|paroisse|quartier|secteur|arrondissement|marche|lac|fleuve|riviere|canal|golfe|estuaire|detroit|vallee|mont|cap|baie) $`)
 	// articleBefore precedes a river, a region or a country, never a city
 	// whose name holds no article: « le Saint-Laurent », « du Québec », « au
 	// Japon », « en Californie » (« au Havre » is « Le Havre »).
-	articleBefore = regexp.MustCompile(`(^|[^\pL])(le|la|les|l'|au|aux|du|des|en) ?$`)
+	articleBefore = lazyRegexp(`(^|[^\pL])(le|la|les|l'|au|aux|du|des|en) ?$`)
 	// transitBefore precedes a city the delegation only passed through
 	// (« via Paris », « correspondance à Francfort », « l'aéroport de
 	// Santiago »).
-	transitBefore = regexp.MustCompile(`(^|[^\pL])(via|transit|transite|en transit (a|au|par)|transit (a|au|par)|correspondances? (a|au|vers|pour|de|d')|escale technique (a|au)|aeroports?( international)? (de|d'))\s?$`)
+	transitBefore = lazyRegexp(`(^|[^\pL])(via|transit|transite|en transit (a|au|par)|transit (a|au|par)|correspondances? (a|au|vers|pour|de|d')|escale technique (a|au)|aeroports?( international)? (de|d'))\s?$`)
 	// eventBefore precedes the city where an event was held (« la
 	// conférence s'est tenue à Nice », « a eu lieu du 9 au 13 juin à
 	// Nice », « accueilli par la Ville de Nice »).
-	eventBefore = regexp.MustCompile(`(\b(s'est|se sont|s'etait|s'etaient) (tenu|deroule)e?s?|\bse (tenait|tenaient|tient|tiendra|deroulait|deroulaient|deroule|deroulera)|\b(a|ont|avait|avaient|aura) eu lieu|\b(a|avait|aura) lieu|\borganisee?s?)([ ,]+[\w'’-]+){0,6}[ ,]+(a|au) $|\baccueillie?s? par (la ville|la municipalite|la metropole|le maire|la mairie) (de |d')$`)
+	eventBefore = lazyRegexp(`(\b(s'est|se sont|s'etait|s'etaient) (tenu|deroule)e?s?|\bse (tenait|tenaient|tient|tiendra|deroulait|deroulaient|deroule|deroulera)|\b(a|ont|avait|avaient|aura) eu lieu|\b(a|avait|aura) lieu|\borganisee?s?)([ ,]+[\w'’-]+){0,6}[ ,]+(a|au) $|\baccueillie?s? par (la ville|la municipalite|la metropole|le maire|la mairie) (de |d')$`)
 	// homeBefore precedes the home city (« Ville de Québec », « départ de
 	// Québec »).
-	homeBefore = regexp.MustCompile(`(ville de|ville d'|depart de|retour a|de retour a|retour vers|mairie de|maire de|conseil municipal de|region de) ?$`)
+	homeBefore = lazyRegexp(`(ville de|ville d'|depart de|retour a|de retour a|retour vers|mairie de|maire de|conseil municipal de|region de) ?$`)
 )
 
 // mentions scans s for the places it names.
@@ -111,11 +112,11 @@ func usable(s string, m gazetteer.Mention) bool {
 		return false
 	}
 	b := before(s, m.Start, 60)
-	if regionOf.MatchString(b) || nameOf.MatchString(b) {
+	if regionOf().MatchString(b) || nameOf().MatchString(b) {
 		return false
 	}
 	c := m.Cities[0]
-	if articleBefore.MatchString(b) && !hasArticle(c.Name) {
+	if articleBefore().MatchString(b) && !hasArticle(c.Name) {
 		return false
 	}
 	// A name that is also a common French word (« Tours ») counts only for
@@ -141,7 +142,7 @@ func hasArticle(name string) bool {
 // transit reports whether a mention names a city the delegation passed
 // through.
 func transit(s string, m gazetteer.Mention) bool {
-	return transitBefore.MatchString(before(s, m.Start, 40))
+	return transitBefore().MatchString(before(s, m.Start, 40))
 }
 
 // qualified returns the candidate city a mention means, using a country or
@@ -273,7 +274,7 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 			c := m.Cities[0]
 			cities[c.ID] = c
 			bonus := 0.0
-			if homeBefore.MatchString(before(s, m.Start, 30)) {
+			if homeBefore().MatchString(before(s, m.Start, 30)) {
 				bonus = 2
 			}
 			score[c.ID] += w * (1 + bonus)
@@ -291,13 +292,13 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 		named = append(named, l.text)
 	}
 	for _, l := range d.lines {
-		if placeLine.MatchString(fold(l.text)) {
+		if placeLine().MatchString(fold(l.text)) {
 			named = append(named, l.text)
 		}
 	}
 	for _, s := range named {
 		for _, m := range g.Scan(s) {
-			if homeBefore.MatchString(before(s, m.Start, 30)) {
+			if homeBefore().MatchString(before(s, m.Start, 30)) {
 				continue
 			}
 			for _, c := range m.Cities {
@@ -428,7 +429,7 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int)
 		order++
 	}
 	candidate := func(s string, m gazetteer.Mention, inside bool) bool {
-		return usable(s, m) && !inside && !transit(s, m) && !representedAt.MatchString(before(s, m.Start, 70))
+		return usable(s, m) && !inside && !transit(s, m) && !representedAt().MatchString(before(s, m.Start, 70))
 	}
 	scan := func(s string, w float64) {
 		ms := g.Scan(s)
@@ -463,7 +464,7 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int)
 		}
 	}
 	for _, l := range d.lines {
-		if placeLine.MatchString(fold(l.text)) {
+		if placeLine().MatchString(fold(l.text)) {
 			scan(l.text, wPlace)
 		}
 	}
@@ -476,7 +477,7 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int)
 	lastTrip := -1 // end of the last mention the trip went to
 	for i, m := range ms {
 		if len(m.Cities) > 0 && !hasArticle(m.Cities[0].Name) {
-			if b := before(d.text, m.Start, 60); articleBefore.MatchString(b) || regionOf.MatchString(b) {
+			if b := before(d.text, m.Start, 60); articleBefore().MatchString(b) || regionOf().MatchString(b) {
 				notCity[gazetteer.Fold(m.Cities[0].Name)] = true
 			}
 		}
@@ -486,7 +487,7 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int)
 		c, _ := qualified(g, d.text, m, countries)
 		k := gazetteer.Fold(c.Name)
 		named[k]++
-		if eventBefore.MatchString(before(d.text, m.Start, 90)) && eventThisYear(sentenceAt(d.text, m.Start), year) {
+		if eventBefore().MatchString(before(d.text, m.Start, 90)) && eventThisYear(sentenceAt(d.text, m.Start), year) {
 			held[k] = true
 		}
 		w := 0.0
@@ -494,8 +495,8 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int)
 			w = wMention
 			mentionCount[k]++
 		}
-		if tripBefore.MatchString(before(d.text, m.Start, 70)) ||
-			lastTrip >= 0 && m.Start-lastTrip < 20 && tripNext.MatchString(fold(d.text[lastTrip:m.Start])) {
+		if tripBefore().MatchString(before(d.text, m.Start, 70)) ||
+			lastTrip >= 0 && m.Start-lastTrip < 20 && tripNext().MatchString(fold(d.text[lastTrip:m.Start])) {
 			w += wTrip
 			if _, ok := bestSpan(parseDates(sentenceAt(d.text, m.Start))); ok {
 				// « La mission s'est déroulée à Dakar et à Virginia Beach
@@ -573,7 +574,7 @@ func (d *doc) datedTopLines() []line {
 // dateline (« Québec, le 4 décembre 1998 ») or a « Préparé par … » line.
 func signedLine(text string) bool {
 	f := fold(text)
-	return letterDate.MatchString(f) || writingLine.MatchString(f)
+	return letterDate().MatchString(f) || writingLine().MatchString(f)
 }
 
 // sentenceAt returns the sentence of text around byte offset i, within its
@@ -652,4 +653,11 @@ func titleCase(s string) string {
 		up = !unicode.IsLetter(r) && r != '\''
 	}
 	return b.String()
+}
+
+// lazyRegexp returns a regular expression compiled the first time it is
+// asked for: every process of the binary links this package (the parent of
+// each extraction, the server), only extraction children run it.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

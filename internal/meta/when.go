@@ -1,7 +1,6 @@
 package meta
 
 import (
-	"regexp"
 	"strconv"
 
 	"escale/internal/dates"
@@ -14,22 +13,22 @@ type when struct {
 }
 
 // writingLine tells a line that dates the report itself, not the trip.
-var writingLine = regexp.MustCompile(`(?i)^\W*(document )?(prepare|redige|date du rapport|mis a jour|mise a jour|version|transmis|depose|approuve|signe|imprime|produit)`)
+var writingLine = lazyRegexp(`(?i)^\W*(document )?(prepare|redige|date du rapport|mis a jour|mise a jour|version|transmis|depose|approuve|signe|imprime|produit)`)
 
 // letterDate is a letter's dateline (« Québec, le 12 juillet 2016 »): the
 // day the report was signed.
-var letterDate = regexp.MustCompile(`^\W*[a-z][a-z' .-]*, le (1er|[0-9])`)
+var letterDate = lazyRegexp(`^\W*[a-z][a-z' .-]*, le (1er|[0-9])`)
 
 // datesLine is a line that states the trip's dates (« Dates : du 17 au 23
 // novembre 2019 »).
-var datesLine = regexp.MustCompile(`^\W*(dates?|periode|duree|quand|calendrier)( de la mission| du sejour)?\s*:`)
+var datesLine = lazyRegexp(`^\W*(dates?|periode|duree|quand|calendrier)( de la mission| du sejour)?\s*:`)
 
 // tripSentence is a sentence saying when the mission itself took place.
-var tripSentence = regexp.MustCompile(`\b(la|cette|notre|une|de) (mission|delegation|sejour|deplacement|visite)\b|\b(mission|sejour|deplacement) (s'est|a eu lieu|se deroulait|s'etait|aura lieu|se tiendra|s'est tenue|se deroulera)`)
+var tripSentence = lazyRegexp(`\b(la|cette|notre|une|de) (mission|delegation|sejour|deplacement|visite)\b|\b(mission|sejour|deplacement) (s'est|a eu lieu|se deroulait|s'etait|aura lieu|se tiendra|s'est tenue|se deroulera)`)
 
 // otherEvent marks a sentence about something else that happened at some
 // date (a conference held earlier, a founding, an announcement).
-var otherEvent = regexp.MustCompile(`\b(tenue?s? |s'est tenue?|avait|a ete (cree|fonde|inaugure|annonce|signe|adopte)|depuis|lors de la precedente|derniere mission|premiere mission|precedente)`)
+var otherEvent = lazyRegexp(`\b(tenue?s? |s'est tenue?|avait|a ete (cree|fonde|inaugure|annonce|signe|adopte)|depuis|lors de la precedente|derniere mission|premiere mission|precedente)`)
 
 // tripDates finds the trip's start and end dates and its year.
 func tripDates(d *doc) when {
@@ -70,17 +69,17 @@ func tripSpan(d *doc) (dates.Span, bool) {
 		return s, true
 	}
 	for _, l := range d.lines[:d.head] {
-		if writingLine.MatchString(fold(l.text)) {
+		if writingLine().MatchString(fold(l.text)) {
 			continue
 		}
 		// A long line is a paragraph whose single dates may be anything;
 		// a dateline dates the letter.
-		if s, ok := bestSpan(dates.Parse(l.text)); ok && (s.Kind == dates.Range || len(l.text) < 120 && !letterDate.MatchString(fold(l.text))) {
+		if s, ok := bestSpan(dates.Parse(l.text)); ok && (s.Kind == dates.Range || len(l.text) < 120 && !letterDate().MatchString(fold(l.text))) {
 			return s, true
 		}
 	}
 	for _, l := range d.lines {
-		if datesLine.MatchString(fold(l.text)) {
+		if datesLine().MatchString(fold(l.text)) {
 			if s, ok := bestSpan(dates.Parse(l.text)); ok {
 				return s, true
 			}
@@ -124,7 +123,7 @@ func sentenceSpan(d *doc) (dates.Span, bool) {
 	for _, l := range d.lines {
 		for _, sent := range sentences(l.text) {
 			f := fold(sent)
-			if !tripSentence.MatchString(f) || otherEvent.MatchString(f) {
+			if !tripSentence().MatchString(f) || otherEvent().MatchString(f) {
 				continue
 			}
 			for _, s := range dates.Parse(sent) {
@@ -198,7 +197,7 @@ func fallbackYear(d *doc) int {
 		return y
 	}
 	for _, l := range d.lines[:d.head] {
-		if f := fold(l.text); writingLine.MatchString(f) || letterDate.MatchString(f) {
+		if f := fold(l.text); writingLine().MatchString(f) || letterDate().MatchString(f) {
 			continue
 		}
 		for _, s := range dates.Parse(l.text) {
@@ -222,7 +221,7 @@ func fallbackYear(d *doc) int {
 	}
 	// Last, the date the report was written, like a creation date.
 	for _, l := range d.lines[:d.head] {
-		if f := fold(l.text); writingLine.MatchString(f) || letterDate.MatchString(f) {
+		if f := fold(l.text); writingLine().MatchString(f) || letterDate().MatchString(f) {
 			if y := yearIn(l.text); y > 0 {
 				return y
 			}
@@ -231,7 +230,7 @@ func fallbackYear(d *doc) int {
 	return 0
 }
 
-var yearRE = regexp.MustCompile(`(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
+var yearRE = lazyRegexp(`(?:^|[^0-9])((?:19|20)[0-9]{2})(?:[^0-9]|$)`)
 
 // yearIn finds a year that stands alone in s: a dated span's year, else a
 // four-digit year that is not part of a period (« 2025-2030 ») or a number.
@@ -242,7 +241,7 @@ func yearIn(s string) int {
 			return sp.From.Year
 		}
 	}
-	for _, m := range yearRE.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range yearRE().FindAllStringSubmatchIndex(s, -1) {
 		inPeriod := false
 		for _, sp := range spans {
 			if sp.Kind == dates.YearRange && m[2] >= sp.Start && m[3] <= sp.End {
@@ -262,7 +261,7 @@ func yearIn(s string) int {
 
 // fileYear finds a year in a file name (« RM-2022-027 », « avril2026 »).
 func fileYear(name string) int {
-	if m := yearRE.FindStringSubmatch(name); m != nil {
+	if m := yearRE().FindStringSubmatch(name); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		return y
 	}

@@ -1,7 +1,6 @@
 package structure
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -15,7 +14,7 @@ const (
 	outerBand    = 0.08      // where a header in small print sits, repeated or not
 )
 
-var pageNumberRE = regexp.MustCompile(`(?i)^(?:[-–—]\s*)?(?:page\s+|p\.\s*)?\d{1,4}(?:\s*(?:de|sur|/|of)\s*\d{1,4})?(?:\s*[-–—])?$`)
+var pageNumberRE = lazyRegexp(`(?i)^(?:[-–—]\s*)?(?:page\s+|p\.\s*)?\d{1,4}(?:\s*(?:de|sur|/|of)\s*\d{1,4})?(?:\s*[-–—])?$`)
 
 // stripRunning removes running headers and footers (lines in the top or
 // bottom margin whose text, digits aside, comes back on other pages) and
@@ -87,7 +86,7 @@ func stripRunning(pages [][]line, heights []float64) (kept [][]line, removed []s
 			drop := false
 			switch {
 			case z == body:
-			case pageNumberRE.MatchString(strings.TrimSpace(l.text)):
+			case pageNumberRE().MatchString(strings.TrimSpace(l.text)):
 				drop = true
 			case count[runningKey(l.text, z == top)] >= need && withText >= 2:
 				drop = true

@@ -1,7 +1,6 @@
 package structure
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -216,12 +215,12 @@ func headingKind(heading string) string {
 	return kind
 }
 
-var numberingRE = regexp.MustCompile(`^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[A-Za-z])\s*[.)\-–—:]?\s+|[•·▪■●◦\-–—*]\s+)`)
+var numberingRE = lazyRegexp(`^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,5}|[A-Za-z])\s*[.)\-–—:]?\s+|[•·▪■●◦\-–—*]\s+)`)
 
 // stripNumbering removes « 1. », « II – », « A) » or a bullet before a heading.
 func stripNumbering(s string) string {
 	s = strings.TrimSpace(s)
-	if m := numberingRE.FindString(s); m != "" && len(m) < len(s) {
+	if m := numberingRE().FindString(s); m != "" && len(m) < len(s) {
 		s = s[len(m):]
 	}
 	return strings.TrimSpace(strings.TrimRight(s, " :\u00a0"))

@@ -1,7 +1,6 @@
 package structure
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -31,14 +30,14 @@ func trimTitle(s string) string {
 
 // leadSepRE finds where a run-in title ends in plain text: « . » before a
 // new sentence, « : », or a spaced dash.
-var leadSepRE = regexp.MustCompile(`\.\s+[«"“(]?[\p{Lu}\d]|\s?:\s+|\s[–—-]\s+`)
+var leadSepRE = lazyRegexp(`\.\s+[«"“(]?[\p{Lu}\d]|\s?:\s+|\s[–—-]\s+`)
 
 // splitTextLead finds, in a plain-text outcome, the lead phrase that names
 // it: a noun phrase ended by « . », « : » or « – » and followed by the
 // outcome's text. A lead that reads as a sentence (it has a finite verb) is
 // the text itself, not a title.
 func splitTextLead(body string) (title, rest string, ok bool) {
-	loc := leadSepRE.FindStringIndex(body)
+	loc := leadSepRE().FindStringIndex(body)
 	if loc == nil {
 		return "", "", false
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -41,16 +42,16 @@ var (
 	// markerRE finds a list marker: a bullet symbol or dash, a number or
 	// letter followed by "." or ")", a roman numeral. Lowercase letters only,
 	// so that "M. Tremblay" is not a list item.
-	markerRE = regexp.MustCompile(`^(?:[•·◦▪▫■□●○‣⁃∙➢➤►▶✓✔❖◆◇→*+\-–—]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[a-z][.)]|\([a-z]\)|[IVX]{1,4}[.)]|[IVX]{1,4}\s?[-–—])(?:\s+|$)`)
+	markerRE = lazyRegexp(`^(?:[•·◦▪▫■□●○‣⁃∙➢➤►▶✓✔❖◆◇→*+\-–—]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2})+\.?|[a-z][.)]|\([a-z]\)|[IVX]{1,4}[.)]|[IVX]{1,4}\s?[-–—])(?:\s+|$)`)
 )
 
 var (
 	// gluedNumberRE is a list number glued to its text's capital.
-	gluedNumberRE = regexp.MustCompile(`^(\d{1,2}[.)])\p{Lu}`)
+	gluedNumberRE = lazyRegexp(`^(\d{1,2}[.)])\p{Lu}`)
 	// ruleRE is a line drawn with characters: an underline or a separator.
-	ruleRE = regexp.MustCompile(`^[=\-_*~#.·•+]{3,}$`)
+	ruleRE = lazyRegexp(`^[=\-_*~#.·•+]{3,}$`)
 	// textPageNumberRE is a page number left in a text copied from a PDF.
-	textPageNumberRE = regexp.MustCompile(`(?i)^(?:page\s+\d{1,4}(?:\s*(?:de|sur|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*/\s*\d{1,4})$`)
+	textPageNumberRE = lazyRegexp(`(?i)^(?:page\s+\d{1,4}(?:\s*(?:de|sur|/)\s*\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}\s*/\s*\d{1,4})$`)
 )
 
 // readLines turns the pages of a document into cleaned lines, blank lines of
@@ -96,7 +97,7 @@ func bareMarker(l *line) bool {
 	if l.marker != "" || len([]rune(l.text)) > 4 {
 		return false
 	}
-	m := markerRE.FindString(l.text)
+	m := markerRE().FindString(l.text)
 	return m != "" && strings.TrimSpace(m) == l.text
 }
 
@@ -145,7 +146,7 @@ func makeLine(l layout.Line, page int, pdf bool) (line, bool) {
 		return line{}, false
 	}
 	if !pdf {
-		if ruleRE.MatchString(text) || textPageNumberRE.MatchString(text) {
+		if ruleRE().MatchString(text) || textPageNumberRE().MatchString(text) {
 			return line{}, false
 		}
 		text = collapseSpaces(text)
@@ -162,11 +163,11 @@ func makeLine(l layout.Line, page int, pdf bool) (line, bool) {
 		heading: l.Heading,
 		indent:  indent,
 	}
-	if m := markerRE.FindString(text); m != "" && len([]rune(strings.TrimSpace(m))) < len([]rune(text)) {
+	if m := markerRE().FindString(text); m != "" && len([]rune(strings.TrimSpace(m))) < len([]rune(text)) {
 		ln.marker = strings.TrimSpace(m)
 	} else if rest, ok := strings.CutPrefix(text, "o "); ok && unicode.IsUpper(firstRune(rest)) {
 		ln.marker = "o" // the sub-bullet of word processors
-	} else if m := gluedNumberRE.FindStringSubmatch(text); m != nil {
+	} else if m := gluedNumberRE().FindStringSubmatch(text); m != nil {
 		// « 10.Échange »: a wide number left no room for the space.
 		ln.marker = m[1]
 		ln.text = m[1] + " " + text[len(m[1]):]
@@ -197,7 +198,7 @@ func boldLead(spans []layout.Span) string {
 		b.WriteString(t)
 	}
 	lead := strings.TrimSpace(b.String())
-	if m := markerRE.FindString(lead); m != "" {
+	if m := markerRE().FindString(lead); m != "" {
 		lead = strings.TrimSpace(lead[len(m):])
 	}
 	return lead
@@ -208,7 +209,7 @@ func isMarkerOnly(s string) bool {
 	if s == "" {
 		return true
 	}
-	m := markerRE.FindString(s + " ")
+	m := markerRE().FindString(s + " ")
 	return m != "" && strings.TrimSpace(m) == s
 }
 
@@ -263,4 +264,11 @@ func firstRune(s string) rune {
 func lastRune(s string) rune {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return r
+}
+
+// lazyRegexp returns a regular expression compiled the first time it is
+// asked for: every process of the binary links this package (the parent of
+// each extraction, the server), only extraction children run it.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -2,7 +2,6 @@ package structure
 
 import (
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 
@@ -112,12 +111,12 @@ func titleText(p *para) string {
 }
 
 // subjectLabel opens a memo's subject line.
-var subjectLabel = regexp.MustCompile(`^(?i)(objet|sujet|re)\s*:\s*`)
+var subjectLabel = lazyRegexp(`^(?i)(objet|sujet|re)\s*:\s*`)
 
 // subject returns what a subject line (« Objet : ... ») says, when it reads
 // as a title: short, no sentence end.
 func subject(t string) (string, bool) {
-	loc := subjectLabel.FindStringIndex(t)
+	loc := subjectLabel().FindStringIndex(t)
 	if loc == nil {
 		return "", false
 	}
@@ -142,7 +141,7 @@ func isSubject(t string) bool {
 // (« Ville de Québec »), one of its offices (« Bureau des relations
 // internationales », « Cabinet du maire », « Service de l'urbanisme »), a
 // government.
-var orgHead = regexp.MustCompile(`^(la |le |l')?((ville|municipalite|mairie|cite|commune|agglomeration|communaute urbaine|communaute metropolitaine|arrondissement|hotel de ville|region|province|departement|prefecture|canton|etat) (de |d'|du )` +
+var orgHead = lazyRegexp(`^(la |le |l')?((ville|municipalite|mairie|cite|commune|agglomeration|communaute urbaine|communaute metropolitaine|arrondissement|hotel de ville|region|province|departement|prefecture|canton|etat) (de |d'|du )` +
 	`|(cabinet|bureau|service|direction|division|secretariat|ministere|conseil|office|agence|commission|gouvernement|delegation generale|unite|section) (de |d'|du |des |general|municipal|executif))`)
 
 // letterhead reports whether a line is a letterhead: the name of the
@@ -154,7 +153,7 @@ func letterhead(t string) bool {
 		return false
 	}
 	for _, part := range strings.Split(f, "|") {
-		if !orgHead.MatchString(strings.TrimSpace(part)) {
+		if !orgHead().MatchString(strings.TrimSpace(part)) {
 			return false
 		}
 	}
@@ -177,12 +176,12 @@ func dateline(t string) bool {
 		}
 		rest += " " + t[s.End:end]
 	}
-	return datelineRest.MatchString(fold(rest)) && !namesReport(t)
+	return datelineRest().MatchString(fold(rest)) && !namesReport(t)
 }
 
 // datelineRest is what a dateline holds besides its date: a place and
 // « le ».
-var datelineRest = regexp.MustCompile(`^\s*([\pL'.-]+( [\pL'.-]+){0,2},)?\s*(le|du)?\s*[.]?\s*$`)
+var datelineRest = lazyRegexp(`^\s*([\pL'.-]+( [\pL'.-]+){0,2},)?\s*(le|du)?\s*[.]?\s*$`)
 
 // namesReport reports whether a line says what it is: a report, a mission.
 func namesReport(s string) bool {
