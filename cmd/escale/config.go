@@ -235,9 +235,11 @@ func (c extractConfig) workerArgs() []string {
 }
 
 // newRunner returns the runner that extracts in child processes of this
-// binary with c's limits and reference data.
-func newRunner(c extractConfig, log *slog.Logger) (*worker.Runner, error) {
-	return worker.New(worker.Config{Args: c.workerArgs(), Limits: c.Limits, Logger: log})
+// binary with c's limits and reference data; workers is how many
+// extractions run at once, as many children as wait for the next file. The
+// caller closes it.
+func newRunner(c extractConfig, workers int, log *slog.Logger) (*worker.Runner, error) {
+	return worker.New(worker.Config{Args: c.workerArgs(), Limits: c.Limits, MaxIdle: workers, Logger: log})
 }
 
 // loadKnowledge reads the reference data: the files c names, else the

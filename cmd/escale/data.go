@@ -17,6 +17,7 @@ import (
 	"escale/internal/service"
 	"escale/internal/store"
 	"escale/internal/synonyms"
+	"escale/internal/worker"
 )
 
 // dataConfig is what every command that works on a data directory needs:
@@ -151,6 +152,7 @@ type dataDir struct {
 	lock      *store.Lock
 	store     *store.Store
 	index     *index.Index
+	runner    *worker.Runner
 	svc       *service.Service
 	knowledge meta.Knowledge
 }
@@ -196,12 +198,11 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		d.Close()
 		return nil, err
 	}
-	runner, err := newRunner(c.Extract, log)
-	if err != nil {
+	if d.runner, err = newRunner(c.Extract, c.Workers, log); err != nil {
 		d.Close()
 		return nil, err
 	}
-	d.svc, err = service.New(ctx, d.store, d.index, runner, service.Config{
+	d.svc, err = service.New(ctx, d.store, d.index, d.runner, service.Config{
 		Workers:     c.Workers,
 		Queue:       c.Queue,
 		ValidTheme:  k.Taxonomy.Has,
@@ -216,9 +217,13 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 	return d, nil
 }
 
-// Close closes the index and the catalog, then gives the directory back.
+// Close stops the extraction children, closes the index and the catalog,
+// then gives the directory back.
 func (d *dataDir) Close() error {
 	var errs []error
+	if d.runner != nil {
+		errs = append(errs, d.runner.Close())
+	}
 	if d.index != nil {
 		errs = append(errs, d.index.Close())
 	}

@@ -63,10 +63,11 @@ func runExtract(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return refuse(e, err, cfg)
 	}
-	runner, err := newRunner(cfg, log)
+	runner, err := newRunner(cfg, 1, log)
 	if err != nil {
 		return refuse(e, err, cfg)
 	}
+	defer runner.Close()
 	m, err := runner.Extract(ctx, data, filepath.Base(path))
 	if err != nil {
 		log.Debug("extract refused", "file", path, "error", err)

@@ -13,9 +13,11 @@ import (
 	"escale/internal/worker"
 )
 
-// runWorker is the hidden subcommand a worker.Runner starts: it reads one
-// request on stdin, extracts under the limits the request carries, and
-// writes one response on stdout. Its stderr goes to the parent, which logs it.
+// runWorker is the hidden subcommand a worker.Runner starts: it reads
+// requests on stdin, one file after another, extracts each under the limits
+// the requests carry, and writes a response on stdout for each. It loads its
+// reference data once, at the first request. Its stderr goes to the parent,
+// which logs it.
 // Its flags are set by the parent (extractConfig.workerArgs), never read from
 // the environment: the parent already resolved them.
 func runWorker(ctx context.Context, e *env, args []string) int {

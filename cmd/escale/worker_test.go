@@ -81,6 +81,7 @@ func TestWorkerStopsBeforeItsDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Close()
 	_, err = r.Extract(context.Background(), []byte("Titre\n"), "long.txt")
 	if !errors.Is(err, mission.ErrTimeout) || !strings.Contains(err.Error(), "fake: page 3: context deadline exceeded") {
 		t.Errorf("Extract with a %v limit of an extraction waiting for its context = %v; want the child's own timeout answer (fake: page 3: context deadline exceeded)", limits.Timeout, err)
@@ -102,10 +103,11 @@ func TestOCRStopsBeforeTheDeadline(t *testing.T) {
 	}
 	c := extractConfig{Limits: worker.DefaultLimits(), Tesseract: tesseract}
 	c.Limits.Timeout = 4 * time.Second
-	r, err := newRunner(c, nil)
+	r, err := newRunner(c, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer r.Close()
 	_, err = r.Extract(context.Background(), scan, "scan.pdf")
 	if !errors.Is(err, mission.ErrTimeout) || strings.Contains(err.Error(), "no answer") {
 		t.Errorf("Extract with a %v limit of a scan whose OCR never ends = %v; want the child's own timeout answer, not a kill", c.Limits.Timeout, err)

@@ -15,23 +15,26 @@ func TestTailBuffer(t *testing.T) {
 	}
 }
 
-func TestDecodeResponse(t *testing.T) {
+func TestDecodeLine(t *testing.T) {
 	tests := []struct {
-		out     string
+		line    string
+		seq     int64
 		refusal string
 		ok      bool
 	}{
-		{`{"refusal":"damaged"}` + "\n", "damaged", true},
-		{"stray print\n" + `{"refusal":"encrypted","detail":"x"}` + "\n", "encrypted", true},
-		{`{"refusal":"dam`, "", false},
-		{"", "", false},
-		{"{}\n", "", false},
-		{"panic: boom\n", "", false},
+		{`{"seq":1,"refusal":"damaged"}` + "\n", 1, "damaged", true},
+		{`{"seq":2,"refusal":"encrypted","detail":"x"}`, 2, "encrypted", true},
+		{`{"seq":1,"refusal":"encrypted"}`, 2, "", false}, // another request's answer
+		{`{"seq":1,"refusal":"dam`, 1, "", false},
+		{"", 1, "", false},
+		{`{"seq":1}`, 1, "", false},
+		{"stray print\n", 1, "", false},
+		{"panic: boom\n", 1, "", false},
 	}
 	for _, tt := range tests {
-		r, ok := decodeResponse([]byte(tt.out))
-		if ok != tt.ok || r.Refusal != tt.refusal {
-			t.Errorf("decodeResponse(%q) = %q, %v, want %q, %v", tt.out, r.Refusal, ok, tt.refusal, tt.ok)
+		r, ok := decodeLine([]byte(tt.line), tt.seq)
+		if ok != tt.ok || (ok && r.Refusal != tt.refusal) {
+			t.Errorf("decodeLine(%q, %d) = %q, %v, want %q, %v", tt.line, tt.seq, r.Refusal, ok, tt.refusal, tt.ok)
 		}
 	}
 }

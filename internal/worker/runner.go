@@ -6,15 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"os/exec"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
-	"escale/internal/childproc"
 	"escale/internal/mission"
 )
 
@@ -29,16 +28,42 @@ type Config struct {
 	// the child needs to know besides the request (its knowledge overrides).
 	Args   []string
 	Limits Limits
-	Logger *slog.Logger // nil: discard
+	// MaxIdle is how many children wait for the next file between two
+	// (default 1): the number of extractions the caller runs at once.
+	// Children beyond it exit when their file is done.
+	MaxIdle int
+	// IdleTimeout is how long a child waits for another file before it is
+	// told to exit (default DefaultIdleTimeout).
+	IdleTimeout time.Duration
+	// MaxFiles is how many files a child reads before it is replaced
+	// (default DefaultMaxFiles): what a library leaks stays bounded.
+	MaxFiles int
+	Logger   *slog.Logger // nil: discard
 }
 
-// Runner runs extractions in child processes. It is safe for concurrent use;
-// each Extract starts its own child, so callers bound how many run at once.
+// Defaults of the children's lifetime.
+const (
+	DefaultIdleTimeout = 30 * time.Second
+	DefaultMaxFiles    = 200
+)
+
+// Runner runs extractions in child processes, each child reading one file
+// after another. It is safe for concurrent use; each Extract uses a child of
+// its own, so callers bound how many run at once. Close stops the children.
 type Runner struct {
-	exe    string
-	args   []string
-	limits Limits
-	log    *slog.Logger
+	exe      string
+	args     []string
+	limits   Limits
+	maxIdle  int
+	idleFor  time.Duration
+	maxFiles int
+	log      *slog.Logger
+
+	mu     sync.Mutex
+	cond   *sync.Cond // signalled when live falls
+	idle   []*child   // waiting for a file, the most recent last
+	live   int        // children started and not yet reaped
+	closed bool
 }
 
 // New checks cfg and returns a Runner.
@@ -57,11 +82,46 @@ func New(cfg Config) (*Runner, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{exe: exe, args: append([]string(nil), cfg.Args...), limits: cfg.Limits, log: log}, nil
+	r := &Runner{exe: exe, args: append([]string(nil), cfg.Args...), limits: cfg.Limits, log: log,
+		maxIdle: cfg.MaxIdle, idleFor: cfg.IdleTimeout, maxFiles: cfg.MaxFiles}
+	if r.maxIdle <= 0 {
+		r.maxIdle = 1
+	}
+	if r.idleFor <= 0 {
+		r.idleFor = DefaultIdleTimeout
+	}
+	if r.maxFiles <= 0 {
+		r.maxFiles = DefaultMaxFiles
+	}
+	r.cond = sync.NewCond(&r.mu)
+	return r, nil
 }
 
 // Limits returns the limits every extraction runs under.
 func (r *Runner) Limits() Limits { return r.limits }
+
+// Close tells the waiting children to exit and returns once every child the
+// Runner started has ended, those still reading a file included. Extract
+// still works afterwards, each file in a child of its own.
+func (r *Runner) Close() error {
+	r.mu.Lock()
+	r.closed = true
+	idle := r.idle
+	r.idle = nil
+	for _, c := range idle {
+		c.timer.Stop()
+	}
+	r.mu.Unlock()
+	for _, c := range idle {
+		r.retire(c)
+	}
+	r.mu.Lock()
+	for r.live > 0 {
+		r.cond.Wait()
+	}
+	r.mu.Unlock()
+	return nil
+}
 
 // Extract reads one file in a child process. What is wrong with the file,
 // including its exceeding a limit or crashing the child, comes back as a
@@ -74,53 +134,217 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
-	header, err := json.Marshal(request{Filename: filename, Size: int64(len(data)), Timeout: r.limits.Timeout,
-		Memory: r.limits.Memory, MaxPages: r.limits.MaxPages, MaxSize: r.limits.MaxSize})
-	if err != nil {
-		return nil, fmt.Errorf("worker: encode request: %w", err)
-	}
-
+	// The limit counts from here: a child started for this file starts
+	// within it.
 	runCtx, cancel := context.WithTimeout(ctx, r.limits.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(runCtx, r.exe, r.args...)
-	cmd.Env = childEnv(os.Environ())
-	cmd.Stdin = io.MultiReader(bytes.NewReader(append(header, '\n')), bytes.NewReader(data))
-	stdout := childproc.NewCapped(min(r.limits.Memory, maxOutput))
-	stderr := &tailBuffer{max: 16 << 10}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	ownGroup(cmd)
-	cmd.Cancel = func() error { return kill(cmd.Process) }
-	cmd.WaitDelay = time.Second // a grandchild holding the pipes must not hold us
-
 	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("worker: start %s: %w", r.exe, err)
+	for attempt := 0; ; attempt++ {
+		c, reused, err := r.acquire()
+		if err != nil {
+			return nil, err
+		}
+		x := r.send(ctx, runCtx, c, data, filename)
+		if x.died && reused && attempt == 0 {
+			// A child that read other files before may have died of them
+			// (between two files, or of something one left running): the
+			// file is read again in a new child, whose crash is the file's.
+			r.log.Warn("extraction child died, file sent to a new one", "pid", x.pid, "files", x.files, "error", x.err)
+			continue
+		}
+		attrs := []any{"filename", filename, "bytes", len(data), "duration", time.Since(start).Round(time.Millisecond),
+			"pid", x.pid, "files", x.files, "rss_mib", x.rss >> 20}
+		if ref, ok := mission.RefusalOf(x.err); ok {
+			attrs = append(attrs, "refusal", ref.Code, "error", x.err)
+		} else if x.err != nil {
+			attrs = append(attrs, "error", x.err)
+		}
+		r.log.Debug("extraction", attrs...)
+		return x.m, x.err
 	}
-	pid := cmd.Process.Pid
+}
+
+// acquire returns a waiting child, or starts one; reused tells which.
+func (r *Runner) acquire() (c *child, reused bool, err error) {
+	r.mu.Lock()
+	for len(r.idle) > 0 {
+		c = r.idle[len(r.idle)-1]
+		r.idle = r.idle[:len(r.idle)-1]
+		c.timer.Stop()
+		select {
+		case <-c.exited:
+			// Gone while waiting (killed from outside): reap it and look
+			// further.
+			r.mu.Unlock()
+			r.reap(c)
+			r.mu.Lock()
+			continue
+		default:
+		}
+		r.mu.Unlock()
+		return c, true, nil
+	}
+	r.live++
+	r.mu.Unlock()
+	c, err = r.start()
+	if err != nil {
+		r.mu.Lock()
+		r.live--
+		r.cond.Broadcast()
+		r.mu.Unlock()
+		return nil, false, err
+	}
+	return c, false, nil
+}
+
+// release puts a child that answered back among the waiting ones, or lets it
+// go when enough wait already.
+func (r *Runner) release(c *child) {
+	r.mu.Lock()
+	if r.closed || len(r.idle) >= r.maxIdle {
+		r.mu.Unlock()
+		r.retire(c)
+		return
+	}
+	r.idle = append(r.idle, c)
+	c.timer = time.AfterFunc(r.idleFor, func() { r.expire(c) })
+	r.mu.Unlock()
+}
+
+// expire lets a child go that waited too long for a file.
+func (r *Runner) expire(c *child) {
+	r.mu.Lock()
+	i := slices.Index(r.idle, c)
+	if i < 0 {
+		r.mu.Unlock()
+		return // taken meanwhile
+	}
+	r.idle = slices.Delete(r.idle, i, i+1)
+	r.mu.Unlock()
+	r.retire(c)
+}
+
+// retire tells a child that answered its last file to exit (the end of its
+// input), and kills it if it lingers.
+func (r *Runner) retire(c *child) {
+	c.stdin.Close()
+	go func() {
+		select {
+		case <-c.exited:
+		case <-time.After(retireGrace):
+			_ = kill(c.cmd.Process)
+		}
+		r.reap(c)
+	}()
+}
+
+// retireGrace is how long a child told to exit may take before it is killed.
+const retireGrace = 5 * time.Second
+
+// discard kills a child whose file went wrong, and waits for it.
+func (r *Runner) discard(c *child) {
+	_ = kill(c.cmd.Process)
+	r.reap(c)
+}
+
+// reap waits for a child's end, closes its pipes and counts it gone.
+func (r *Runner) reap(c *child) {
+	<-c.exited
+	c.stdin.Close()
+	c.stdout.Close()
+	r.mu.Lock()
+	r.live--
+	r.cond.Broadcast()
+	r.mu.Unlock()
+}
+
+// sent is what sending one file to a child gave.
+type sent struct {
+	m     *mission.Mission
+	err   error
+	pid   int
+	files int64 // files the child read, this one included
+	rss   int64 // the child's resident memory after the file, when known
+	died  bool  // the child ended on its own without answering
+}
+
+// send has child c read one file and answers for it; c is back among the
+// waiting children, or gone, when it returns.
+func (r *Runner) send(ctx, runCtx context.Context, c *child, data []byte, filename string) sent {
+	c.served++
+	x := sent{pid: c.pid, files: c.served}
+	header, err := json.Marshal(request{Seq: c.served, Filename: filename, Size: int64(len(data)), Timeout: r.limits.Timeout,
+		Memory: r.limits.Memory, MaxPages: r.limits.MaxPages, MaxSize: r.limits.MaxSize})
+	if err != nil {
+		r.release(c)
+		x.err = fmt.Errorf("worker: encode request: %w", err)
+		return x
+	}
+	c.stderr.Reset()
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := c.stdin.Write(append(header, '\n'))
+		if err == nil {
+			_, err = c.stdin.Write(data)
+		}
+		wrote <- err
+	}()
+	answer := make(chan frame, 1)
+	go func() { answer <- c.read(c.served, min(r.limits.Memory, maxOutput)) }()
 	var memoryKilled atomic.Bool
 	stopWatch := make(chan struct{})
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
-		r.watchResident(cmd.Process, stopWatch, &memoryKilled)
+		r.watchResident(c.cmd.Process, stopWatch, &memoryKilled)
 	}()
-	waitErr := cmd.Wait()
+
+	var f frame
+	select {
+	case f = <-answer:
+	case <-runCtx.Done():
+		_ = kill(c.cmd.Process)
+		f = <-answer
+	}
 	close(stopWatch)
 	<-watched
-	_ = killGroup(pid) // whatever the child left behind
+	var writeErr error
+	select {
+	case writeErr = <-wrote:
+	case <-runCtx.Done():
+		// A child answers once it has read the whole file; one that did not
+		// is not trusted with another.
+		_ = kill(c.cmd.Process)
+		writeErr = <-wrote
+	}
 
-	m, err := r.outcome(ctx, runCtx, cmd, waitErr, stdout, stderr, memoryKilled.Load())
-	attrs := []any{"filename", filename, "bytes", len(data), "duration", time.Since(start).Round(time.Millisecond)}
-	if cmd.ProcessState != nil {
-		attrs = append(attrs, "peak_rss_mib", peakResident(cmd.ProcessState)>>20)
+	if f.resp != nil && !memoryKilled.Load() && runCtx.Err() == nil && writeErr == nil {
+		x.m, x.err = r.fromResponse(*f.resp, c.stderr)
+		rss, rssErr := residentBytes(c.pid)
+		x.rss = rss
+		switch {
+		case f.resp.Exit:
+			r.reap(c)
+		case rssErr == nil && rss > r.limits.Memory/2:
+			// Grown past half its limit: a hostile file may have left it
+			// bloated, and the next file must have the whole limit.
+			r.log.Debug("extraction child replaced", "pid", c.pid, "rss_mib", rss>>20)
+			r.retire(c)
+		case c.served >= int64(r.maxFiles):
+			r.retire(c)
+		default:
+			r.release(c)
+		}
+		return x
 	}
-	if ref, ok := mission.RefusalOf(err); ok {
-		attrs = append(attrs, "refusal", ref.Code, "error", err)
-	} else if err != nil {
-		attrs = append(attrs, "error", err)
-	}
-	r.log.Debug("extraction", attrs...)
-	return m, err
+
+	// No usable answer: the child is not given another file.
+	_ = kill(c.cmd.Process)
+	<-c.exited
+	x.m, x.err = r.outcome(ctx, runCtx, c, f, memoryKilled.Load())
+	x.died = f.resp == nil && !f.overflow && !memoryKilled.Load() && runCtx.Err() == nil
+	r.reap(c)
+	return x
 }
 
 // childEnv is the parent's environment without what looks like a secret (the
@@ -144,12 +368,13 @@ func childEnv(env []string) []string {
 // report is a few megabytes.
 const maxOutput = 256 << 20
 
-// outcome maps the way the child ended to a record or an error.
-func (r *Runner) outcome(ctx, runCtx context.Context, cmd *exec.Cmd, waitErr error, stdout *childproc.Capped, stderr *tailBuffer, memoryKilled bool) (*mission.Mission, error) {
-	// A complete response wins: the child may have answered just before a
-	// limit struck, and the watchdog answers before it exits.
-	if resp, ok := decodeResponse(stdout.Bytes()); ok {
-		return r.fromResponse(resp, stderr)
+// outcome maps the way a child ended without a usable answer to a record or
+// an error; the child has exited.
+func (r *Runner) outcome(ctx, runCtx context.Context, c *child, f frame, memoryKilled bool) (*mission.Mission, error) {
+	// A complete answer wins: the child may have answered just before a
+	// limit struck.
+	if f.resp != nil {
+		return r.fromResponse(*f.resp, c.stderr)
 	}
 	switch {
 	case memoryKilled:
@@ -158,21 +383,22 @@ func (r *Runner) outcome(ctx, runCtx context.Context, cmd *exec.Cmd, waitErr err
 		return nil, fmt.Errorf("worker: %w", ctx.Err())
 	case runCtx.Err() != nil:
 		return nil, mission.Refuse(mission.ErrTimeout, "worker: no answer after %v", r.limits.Timeout)
-	case stdout.Overflowed():
+	case f.overflow:
 		return nil, mission.Refuse(mission.ErrTooMuchMemory, "worker: record over %d MiB", min(r.limits.Memory, maxOutput)>>20)
 	}
-	tail := stderr.String()
+	tail := c.stderr.String()
 	if strings.Contains(tail, "out of memory") || strings.Contains(tail, "cannot allocate memory") {
 		return nil, mission.Refuse(mission.ErrTooMuchMemory, "worker: child ran out of memory under a %d MiB limit", r.limits.Memory>>20)
 	}
-	if cmd.ProcessState != nil && killedBySignal(cmd.ProcessState) {
+	if c.cmd.ProcessState != nil && killedBySignal(c.cmd.ProcessState) {
 		// Nobody here sent it: the kernel's OOM killer is the likely culprit.
-		return nil, mission.Refuse(mission.ErrTooMuchMemory, "worker: child killed from outside: %v", waitErr)
+		return nil, mission.Refuse(mission.ErrTooMuchMemory, "worker: child killed from outside: %v", c.waitErr)
 	}
-	r.log.Warn("extraction crashed", "error", waitErr, "stderr", lastLines(tail, 20))
-	return nil, mission.Refuse(mission.ErrDamaged, "worker: child crashed: %v: %s", waitErr, firstLine(tail))
+	r.log.Warn("extraction crashed", "error", c.waitErr, "stderr", lastLines(tail, 20))
+	return nil, mission.Refuse(mission.ErrDamaged, "worker: child crashed: %v: %s", c.waitErr, firstLine(tail))
 }
 
+// fromResponse maps a child's answer to a record or an error.
 func (r *Runner) fromResponse(resp response, stderr *tailBuffer) (*mission.Mission, error) {
 	switch {
 	case resp.Error != "":
@@ -192,18 +418,18 @@ func (r *Runner) fromResponse(resp response, stderr *tailBuffer) (*mission.Missi
 	return resp.Mission, nil
 }
 
-// decodeResponse reads the child's one response. Anything else on stdout, a
-// stray print by a library, comes before it and is skipped.
-func decodeResponse(b []byte) (response, bool) {
-	b = bytes.TrimRight(b, "\n")
-	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
-		b = b[i+1:]
-	}
+// decodeLine reads one line of a child's stdout: the answer to request seq,
+// or something a library printed (ok false).
+func decodeLine(line []byte, seq int64) (response, bool) {
 	var resp response
-	if err := json.Unmarshal(b, &resp); err != nil {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 || line[0] != '{' {
 		return resp, false
 	}
-	return resp, resp.Mission != nil || resp.Refusal != "" || resp.Error != ""
+	if err := json.Unmarshal(line, &resp); err != nil {
+		return resp, false
+	}
+	return resp, resp.Seq == seq && (resp.Mission != nil || resp.Refusal != "" || resp.Error != "")
 }
 
 // watchResident kills the child's group when its resident memory passes the
@@ -243,13 +469,16 @@ func kill(p *os.Process) error {
 }
 
 // tailBuffer keeps the last max bytes written: the end of a panic trace says
-// what happened.
+// what happened. The child writes into it while the parent reads it.
 type tailBuffer struct {
+	mu  sync.Mutex
 	buf []byte
 	max int
 }
 
 func (b *tailBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.buf = append(b.buf, p...)
 	if over := len(b.buf) - b.max; over > 0 {
 		b.buf = append(b.buf[:0], b.buf[over:]...)
@@ -257,7 +486,19 @@ func (b *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (b *tailBuffer) String() string { return string(b.buf) }
+func (b *tailBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return string(b.buf)
+}
+
+// Reset forgets what was written: what a child said about its previous
+// file says nothing about the next.
+func (b *tailBuffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = b.buf[:0]
+}
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -22,7 +22,7 @@ type Func func(ctx context.Context, data []byte, filename string, maxPages int) 
 // loading reference data is bounded like the extraction itself.
 type Prepare func() (Func, error)
 
-// Exit codes of the child. The parent reads the response, not the code: the
+// Exit codes of the child. The parent reads the responses, not the code: the
 // codes only tell a person reading a log what happened.
 const (
 	exitOK       = 0
@@ -32,33 +32,72 @@ const (
 	exitCanceled = 5
 )
 
-// Serve is the child's side: it reads one request from in, caps its own
-// memory and time, runs the Func that prepare returns, and writes one
-// response on out. A panic in the extraction is reported as damaged. It
-// returns the exit code; the caller must exit with it at once, because an
-// extraction stopped by a limit may still be running.
+// Serve is the child's side: it reads requests from in one after another,
+// caps its own memory and time, runs the Func that prepare returns (called
+// once, at the first request), and writes one response line on out for
+// each. A panic in the extraction is reported as damaged. It returns the exit
+// code when in ends or when the child must not serve another file (a limit
+// reached, a panic, a timeout, a broken request); the caller must exit with
+// it at once, because an extraction stopped by a limit may still be running.
 func Serve(ctx context.Context, in io.Reader, out io.Writer, prepare Prepare) int {
-	start := time.Now()
+	s := &server{out: out, prepare: prepare}
 	br := bufio.NewReaderSize(in, maxHeader)
-	req, err := readHeader(br)
-	if err != nil {
-		return write(out, response{Error: err.Error()}, exitFailed)
+	for {
+		req, err := readHeader(br)
+		if errors.Is(err, io.EOF) {
+			return exitOK // the parent has no more files for this child
+		}
+		if err != nil {
+			return s.write(response{Error: err.Error(), Exit: true}, exitFailed)
+		}
+		if code, exit := s.serve(ctx, br, req); exit {
+			return code
+		}
 	}
+}
+
+// server is the state a child keeps from one file to the next.
+type server struct {
+	out     io.Writer
+	prepare Prepare
+	fn      Func // once prepared
+	capped  bool // capMemory done
+	served  int  // requests read before this one
+}
+
+// serve reads the bytes of one request, extracts them and answers. It
+// reports whether the child must exit, with which code.
+func (s *server) serve(ctx context.Context, br *bufio.Reader, req request) (int, bool) {
+	start := time.Now()
 	if req.MaxSize > 0 && req.Size > req.MaxSize {
-		return write(out, response{Refusal: mission.ErrTooLarge.Code,
-			Detail: fmt.Sprintf("%d bytes, limit %d", req.Size, req.MaxSize)}, exitOK)
+		// The bytes stay unread, so the stream cannot go on.
+		return s.write(response{Seq: req.Seq, Exit: true, Refusal: mission.ErrTooLarge.Code,
+			Detail: fmt.Sprintf("%d bytes, limit %d", req.Size, req.MaxSize)}, exitOK), true
 	}
-	if req.Memory > 0 {
+	if req.Memory > 0 && !s.capped {
+		// The limits are the parent's, the same for every request: they
+		// hold from the first one, the reference data's loading included.
 		capMemory(req.Memory)
+		s.capped = true
+	} else if s.served == 1 {
+		// A child that reads one file only (escale extract) need not
+		// collect its garbage, most of it left by loading the reference
+		// data (two fifths of a two-page report's CPU): the collector runs
+		// near the limit only. One that reads more collects as it goes.
+		debug.SetGCPercent(gcPercent)
 	}
+	s.served++
 	data := make([]byte, req.Size)
 	if _, err := io.ReadFull(br, data); err != nil {
-		return write(out, response{Error: fmt.Sprintf("worker: read %d bytes of input: %v", req.Size, err)}, exitFailed)
+		return s.write(response{Seq: req.Seq, Exit: true,
+			Error: fmt.Sprintf("worker: read %d bytes of input: %v", req.Size, err)}, exitFailed), true
 	}
 
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
 	over := make(chan uint64, 1)
 	if req.Memory > 0 {
-		go watchMemory(ctx, uint64(req.Memory)*9/10, over)
+		go watchMemory(watchCtx, uint64(req.Memory)*9/10, over)
 	}
 	var deadline <-chan time.Time
 	if req.Timeout > 0 {
@@ -72,38 +111,48 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, prepare Prepare) in
 	// The extraction's own deadline comes a little before the parent's, so
 	// that a long one (OCR of a long scan) stops, answers timeout itself and
 	// exits rather than being killed. Counted from here, it is late by the
-	// process's start-up, which the margin covers.
+	// time the request took to arrive (and, for a new child, by its start),
+	// which the margin covers.
 	runCtx := ctx
 	if req.Timeout > 0 {
 		var cancel context.CancelFunc
 		runCtx, cancel = context.WithDeadline(ctx, start.Add(req.Timeout-stopMargin(req.Timeout)))
 		defer cancel()
 	}
-	done := make(chan response, 1)
-	go func() { done <- run(runCtx, prepare, data, req) }()
+	done := make(chan result, 1)
+	go func() { done <- s.run(runCtx, data, req) }()
 	select {
 	case r := <-done:
+		r.resp.Seq = req.Seq
 		code := exitOK
-		if r.Error != "" {
+		if r.resp.Error != "" {
 			code = exitFailed
 		}
-		return write(out, r, code)
+		// A panic may have left shared state half-changed, and an extraction
+		// cut by its deadline may have left work behind: another file gets
+		// another child.
+		r.resp.Exit = r.resp.Error != "" || r.panicked || r.resp.Refusal == mission.ErrTimeout.Code
+		code = s.write(r.resp, code)
+		return code, r.resp.Exit || code != exitOK
 	case used := <-over:
-		return write(out, response{Refusal: mission.ErrTooMuchMemory.Code,
-			Detail: fmt.Sprintf("%d MiB in use, limit %d MiB", used>>20, req.Memory>>20)}, exitMemory)
+		return s.write(response{Seq: req.Seq, Exit: true, Refusal: mission.ErrTooMuchMemory.Code,
+			Detail: fmt.Sprintf("%d MiB in use, limit %d MiB", used>>20, req.Memory>>20)}, exitMemory), true
 	case <-deadline:
-		return write(out, response{Refusal: mission.ErrTimeout.Code,
-			Detail: fmt.Sprintf("still running after %v", req.Timeout)}, exitTimeout)
+		return s.write(response{Seq: req.Seq, Exit: true, Refusal: mission.ErrTimeout.Code,
+			Detail: fmt.Sprintf("still running after %v", req.Timeout)}, exitTimeout), true
 	case <-ctx.Done():
-		return write(out, response{Error: fmt.Sprintf("worker: stopped: %v", ctx.Err())}, exitCanceled)
+		return s.write(response{Seq: req.Seq, Exit: true, Error: fmt.Sprintf("worker: stopped: %v", ctx.Err())}, exitCanceled), true
 	}
 }
 
 func readHeader(br *bufio.Reader) (request, error) {
 	var req request
 	line, err := br.ReadSlice('\n')
+	if errors.Is(err, io.EOF) && len(line) == 0 {
+		return req, io.EOF
+	}
 	if err != nil {
-		return req, fmt.Errorf("worker: read request header: %w", err)
+		return req, fmt.Errorf("worker: read request header: %w", noEOF(err))
 	}
 	if err := json.Unmarshal(line, &req); err != nil {
 		return req, fmt.Errorf("worker: decode request header: %w", err)
@@ -114,26 +163,45 @@ func readHeader(br *bufio.Reader) (request, error) {
 	return req, nil
 }
 
+// noEOF turns the end of input in the middle of a header into an error that
+// is not mistaken for the clean end between two requests.
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
 // stopMargin is how long before the parent's deadline the extraction's
 // context ends: time to notice, stop its subprocesses and answer.
 func stopMargin(timeout time.Duration) time.Duration {
 	return min(timeout/4, time.Second)
 }
 
-// run calls the extraction and turns whatever it does, panics included, into
-// a response. An extraction that fails once ctx's deadline has passed was
-// cut short: it answers timeout, whatever error the cut caused.
-func run(ctx context.Context, prepare Prepare, data []byte, req request) (r response) {
+// result is what one extraction gave, and whether it panicked.
+type result struct {
+	resp     response
+	panicked bool
+}
+
+// run calls the extraction (preparing it at the first request) and turns
+// whatever it does, panics included, into a response. An extraction that
+// fails once ctx's deadline has passed was cut short: it answers timeout,
+// whatever error the cut caused.
+func (s *server) run(ctx context.Context, data []byte, req request) (r result) {
 	defer func() {
 		if p := recover(); p != nil {
-			r = response{Refusal: mission.ErrDamaged.Code, Detail: truncate(fmt.Sprintf("panic: %v\n%s", p, debug.Stack()), 8<<10)}
+			r = result{resp: response{Refusal: mission.ErrDamaged.Code, Detail: truncate(fmt.Sprintf("panic: %v\n%s", p, debug.Stack()), 8<<10)}, panicked: true}
 		}
 	}()
-	fn, err := prepare()
-	if err != nil {
-		return response{Error: err.Error()}
+	if s.fn == nil {
+		fn, err := s.prepare()
+		if err != nil {
+			return result{resp: response{Error: err.Error()}}
+		}
+		s.fn = fn
 	}
-	m, err := fn(ctx, data, req.Filename, req.MaxPages)
+	m, err := s.fn(ctx, data, req.Filename, req.MaxPages)
 	if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && !errors.Is(err, mission.ErrTimeout) {
 		err = mission.Refuse(mission.ErrTimeout, "stopped after %v: %v", req.Timeout-stopMargin(req.Timeout), err)
 	}
@@ -141,38 +209,42 @@ func run(ctx context.Context, prepare Prepare, data []byte, req request) (r resp
 	case ok:
 		// The detail is what the extraction added; the parent restores the
 		// refusal's own code and message.
-		return response{Refusal: refusal.Code, Detail: strings.TrimSuffix(err.Error(), ": "+refusal.Error())}
+		return result{resp: response{Refusal: refusal.Code, Detail: strings.TrimSuffix(err.Error(), ": "+refusal.Error())}}
 	case err != nil:
 		// Extractions report what is wrong with a file as refusals; anything
 		// else still means this file could not be read.
-		return response{Refusal: mission.ErrDamaged.Code, Detail: "unexpected error: " + err.Error()}
+		return result{resp: response{Refusal: mission.ErrDamaged.Code, Detail: "unexpected error: " + err.Error()}}
 	case m == nil:
-		return response{Refusal: mission.ErrDamaged.Code, Detail: "extraction returned no record"}
+		return result{resp: response{Refusal: mission.ErrDamaged.Code, Detail: "extraction returned no record"}}
 	}
-	return response{Mission: m}
+	return result{resp: response{Mission: m}}
 }
 
-// write encodes r on out and returns code. A record that cannot be encoded
-// (a NaN somewhere) is reported as damaged rather than lost in silence.
-func write(out io.Writer, r response, code int) int {
+// write encodes r as one line on out and returns code. A record that cannot
+// be encoded (a NaN somewhere) is reported as damaged rather than lost in
+// silence. The line starts with a newline of its own: whatever a library
+// printed on stdout without ending its line stays on a line apart.
+func (s *server) write(r response, code int) int {
 	b, err := json.Marshal(r)
 	if err != nil {
-		b, _ = json.Marshal(response{Refusal: mission.ErrDamaged.Code, Detail: "encode record: " + err.Error()})
+		b, _ = json.Marshal(response{Seq: r.Seq, Exit: r.Exit, Refusal: mission.ErrDamaged.Code, Detail: "encode record: " + err.Error()})
 	}
-	b = append(b, '\n')
-	if _, err := out.Write(b); err != nil && code == exitOK {
+	line := make([]byte, 0, len(b)+2)
+	line = append(append(append(line, '\n'), b...), '\n')
+	if _, err := s.out.Write(line); err != nil && code == exitOK {
 		code = exitFailed
 	}
 	return code
 }
 
-// capMemory makes the garbage collector work hard before the limit, bounds
-// goroutine stacks (a deeply nested file must not grow one to a gigabyte) and
-// sets the kernel's limit on the process's data, the hard stop for an
-// allocation too large and too quick for the watchdog. The child lives for
-// one file: until the heap nears the limit, collecting its garbage is wasted
-// work (two fifths of a two-page report's CPU, most of it loading the
-// gazetteer), so the collector runs only near the limit.
+// gcPercent is the garbage collector's pace in a child from its second file
+// on (see serve).
+const gcPercent = 100
+
+// capMemory makes the garbage collector work hard before the limit (and not
+// before: see serve), bounds goroutine stacks (a deeply nested file must not
+// grow one to a gigabyte) and sets the kernel's limit on the process's data,
+// the hard stop for an allocation too large and too quick for the watchdog.
 func capMemory(limit int64) {
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(limit * 8 / 10)

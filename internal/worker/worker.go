@@ -1,13 +1,16 @@
 // Package worker runs each extraction in a child process of the same binary,
 // so that no file can hang, crash or exhaust the process that asked for it.
 //
-// The parent (Runner) starts the child with the arguments its Config names,
-// writes one request on the child's stdin (a JSON header line, then the file's
-// bytes), and reads one JSON response on its stdout: the mission record or a
-// refusal code. The child (Serve) caps its own memory and time; the parent
-// enforces the wall-clock limit and a resident-memory ceiling by killing the
-// child's whole process group, and maps every way a child can end to a
-// mission refusal.
+// The parent (Runner) starts a child with the arguments its Config names and
+// sends it one file after another: for each, a request on the child's stdin
+// (a JSON header line, then the file's bytes), and one JSON response line on
+// its stdout: the mission record or a refusal code. A child thus starts and
+// loads its reference data once for many files. The child (Serve) caps its
+// own memory and time; the parent enforces the wall-clock limit and a
+// resident-memory ceiling by killing the child's whole process group, maps
+// every way a child can end to a mission refusal, and never gives the next
+// file to a child that was killed, crashed, answered a limit, grew past half
+// its memory limit or served its quota of files.
 package worker
 
 import (
@@ -58,6 +61,7 @@ func (l Limits) Validate() error {
 
 // request is the header line the parent writes before the file's bytes.
 type request struct {
+	Seq      int64         `json:"seq"` // the child's answer names it back
 	Filename string        `json:"filename"`
 	Size     int64         `json:"size"` // bytes that follow the header
 	Timeout  time.Duration `json:"timeout"`
@@ -66,8 +70,10 @@ type request struct {
 	MaxSize  int64         `json:"max_size"`
 }
 
-// response is the one JSON value the child writes on stdout.
+// response is the JSON line the child writes on stdout for a request.
 type response struct {
+	Seq     int64            `json:"seq"`
+	Exit    bool             `json:"exit,omitempty"` // the child exits after this answer
 	Mission *mission.Mission `json:"mission,omitempty"`
 	Refusal string           `json:"refusal,omitempty"` // a mission refusal code
 	Detail  string           `json:"detail,omitempty"`  // for the log, never for users

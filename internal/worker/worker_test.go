@@ -19,9 +19,10 @@ import (
 	"escale/internal/worker"
 )
 
-// The test binary doubles as the worker: started with childArg, it serves one
-// request with the fake extraction its next argument names. Production
-// binaries have no such entry point.
+// The test binary doubles as the worker: started with childArg, it serves
+// requests with the fake extraction its next argument names ("data": the one
+// each file's first word names). Production binaries have no such entry
+// point.
 const (
 	childArg = "escale-worker-test-child"
 	sleepArg = "escale-worker-test-sleep"
@@ -48,14 +49,44 @@ func fake(args []string) worker.Prepare {
 			return nil, errors.New("taxonomy: line 3: no id")
 		}
 		return func(ctx context.Context, data []byte, filename string, maxPages int) (*mission.Mission, error) {
+			mode, arg := mode, ""
+			if mode == "data" {
+				mode, arg, _ = strings.Cut(string(data), " ")
+			}
 			switch mode {
+			case "pid":
+				return &mission.Mission{Filename: filename, Text: strconv.Itoa(os.Getpid())}, nil
+			case "hold":
+				// Memory kept after the answer: the child comes out of this
+				// file bloated. Populated by the kernel, it is resident
+				// without the race detector's shadow.
+				mib, _ := strconv.Atoi(arg)
+				b, err := syscall.Mmap(-1, 0, mib<<20, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON|syscall.MAP_POPULATE)
+				if err != nil {
+					return nil, err
+				}
+				sink = append(sink, b)
+				return &mission.Mission{Filename: filename, Text: strconv.Itoa(os.Getpid())}, nil
+			case "timebomb":
+				// Something this file started kills the child once the
+				// file is answered: during the next one.
+				go func() {
+					time.Sleep(300 * time.Millisecond)
+					os.Exit(9)
+				}()
+				return &mission.Mission{Filename: filename, Text: strconv.Itoa(os.Getpid())}, nil
+			case "nap":
+				time.Sleep(time.Second)
+				return &mission.Mission{Filename: filename, Text: strconv.Itoa(os.Getpid())}, nil
 			case "echo":
 				return &mission.Mission{Filename: filename, Text: string(data), Pages: maxPages}, nil
 			case "env":
 				return &mission.Mission{Filename: filename, Text: os.Getenv("ESCALE_TOKEN") + "|" + os.Getenv("ESCALE_WORKER_TEST_VISIBLE")}, nil
 			case "noisy":
 				fmt.Println("a library talking on stdout")
+				fmt.Println(`{"refusal":"encrypted"}`) // JSON, but no answer
 				fmt.Fprintln(os.Stderr, "and on stderr")
+				fmt.Print("and a line it does not end")
 				return &mission.Mission{Filename: filename, Text: "ok", Pages: 1}, nil
 			case "refuse":
 				return nil, mission.Refuse(mission.ErrEncrypted, "pdf: needs a user password")
@@ -129,10 +160,19 @@ func fake(args []string) worker.Prepare {
 
 func newRunner(t *testing.T, limits worker.Limits, args ...string) *worker.Runner {
 	t.Helper()
-	r, err := worker.New(worker.Config{Args: append([]string{childArg}, args...), Limits: limits})
+	return newRunnerWith(t, worker.Config{Limits: limits}, args...)
+}
+
+// newRunnerWith returns a Runner of cfg whose children run the fake args
+// name, closed at the end of the test.
+func newRunnerWith(t *testing.T, cfg worker.Config, args ...string) *worker.Runner {
+	t.Helper()
+	cfg.Args = append([]string{childArg}, args...)
+	r, err := worker.New(cfg)
 	if err != nil {
 		t.Fatalf("worker.New: %v", err)
 	}
+	t.Cleanup(func() { r.Close() })
 	return r
 }
 
@@ -351,13 +391,14 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
-// BenchmarkExtract measures what isolation costs per file: starting a child,
-// piping the bytes in and the record out.
+// BenchmarkExtract measures what isolation costs per file: piping the bytes
+// in and the record out (the child is started once).
 func BenchmarkExtract(b *testing.B) {
 	r, err := worker.New(worker.Config{Args: []string{childArg, "echo"}, Limits: generous()})
 	if err != nil {
 		b.Fatal(err)
 	}
+	defer r.Close()
 	data := bytes.Repeat([]byte("Mission à Lisbonne. "), 5000) // a 100 KB report
 	for b.Loop() {
 		if _, err := r.Extract(context.Background(), data, "f.txt"); err != nil {
