@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // refGazetteer is the gazetteer as it was before the compiled index: maps
@@ -302,8 +304,37 @@ func (g *refGazetteer) ZonesOf(country string) []string {
 	return nil
 }
 
+type refToken struct {
+	start, end int
+	key        string
+	upper      bool
+}
+
+func refTokens(text string) []refToken {
+	var out []refToken
+	start := -1
+	add := func(end int) {
+		r, _ := utf8.DecodeRuneInString(text[start:])
+		out = append(out, refToken{start: start, end: end, key: Fold(text[start:end]), upper: unicode.IsUpper(r)})
+	}
+	for i, r := range text {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		if word && start < 0 {
+			start = i
+		}
+		if !word && start >= 0 {
+			add(i)
+			start = -1
+		}
+	}
+	if start >= 0 {
+		add(len(text))
+	}
+	return out
+}
+
 func (g *refGazetteer) Scan(text string) []Mention {
-	toks := tokens(text)
+	toks := refTokens(text)
 	var out []Mention
 	for i := 0; i < len(toks); {
 		if !toks[i].upper {

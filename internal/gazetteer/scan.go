@@ -91,9 +91,12 @@ type Mention struct {
 
 type token struct {
 	start, end int
-	key        string
 	upper      bool // starts with a capital letter
 }
+
+// key folds a token's word. Scan folds only the words a name may start
+// with or continue through, not every word of the text.
+func (t token) key(text string) string { return Fold(text[t.start:t.end]) }
 
 // tokens splits text into words (letters and digits), with their offsets.
 func tokens(text string) []token {
@@ -117,7 +120,7 @@ func tokens(text string) []token {
 
 func newToken(text string, start, end int) token {
 	r, _ := utf8.DecodeRuneInString(text[start:])
-	return token{start: start, end: end, key: Fold(text[start:end]), upper: unicode.IsUpper(r)}
+	return token{start: start, end: end, upper: unicode.IsUpper(r)}
 }
 
 // Scan finds the cities and countries a text names, longest names first and
@@ -145,14 +148,14 @@ func (g *Gazetteer) Scan(text string) []Mention {
 				}
 				kb.WriteByte(' ')
 			}
-			kb.WriteString(t.key)
+			kb.WriteString(t.key(text))
 			k := kb.String()
 			p := g.lookup(k)
 			if i > 0 && !p.known() {
 				// « au Havre », « du Caire », « à la Nouvelle-Orléans »: the
 				// article of « Le Havre » is written in lowercase, or
 				// contracted into the preposition before it.
-				if art, ok := articles[toks[i-1].key]; ok {
+				if art, ok := articles[toks[i-1].key(text)]; ok {
 					if ap := g.lookup(art + " " + k); ap.cities > 0 {
 						bestN, best = n, ap
 					}
