@@ -12,7 +12,8 @@ import (
 
 // The index is a gazetteer file compiled for lookups that need no parsing
 // at start: every extraction runs in a child process, and filling maps from
-// the file took it 75 ms and 250,000 allocations for a few hundred lookups.
+// the file took each child 75 ms and 250,000 allocations for a few hundred
+// lookups.
 // Records stay in the file, the one source of truth: the index says where
 // their lines start, and a lookup decodes only the lines it returns.
 //
@@ -28,8 +29,8 @@ import (
 //	           power of two at most half full): where the name's record
 //	           starts in the index, 0 for an empty slot
 //	records    per folded name, in the order the file first gives them
-//	           (countries, regions, cities, then longer names' first
-//	           words, as Scan reads them): its length (uvarint), the name, a
+//	           (the names of countries, regions and cities, then the first
+//	           words of longer names): its length (uvarint), the name, a
 //	           flag byte (1: the first words of a longer name, which Scan
 //	           must keep reading), the numbers of its cities, countries and
 //	           regions (uvarints), then their indexes: cities likeliest

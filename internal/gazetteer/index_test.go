@@ -1,6 +1,8 @@
 package gazetteer
 
 import (
+	"bytes"
+	"compress/gzip"
 	"flag"
 	"os"
 	"reflect"
@@ -138,5 +140,23 @@ func sameAnswers(t *testing.T, g *Gazetteer, ref *refGazetteer, names, texts []s
 	}
 	for _, text := range texts {
 		same("Scan("+text[:min(len(text), 60)]+"...)", g.Scan(text), ref.Scan(text))
+	}
+}
+
+func TestLoadGzipAndDefaultCopy(t *testing.T) {
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write([]byte("country\tFR\tFrance\t\ncity\t1\tVillebrune\t\tFR\t12\t1.5\t2.5\t\n"))
+	zw.Close()
+	g, err := Load(&z)
+	if err != nil {
+		t.Fatalf("Load(gzipped file) = %v", err)
+	}
+	if c, ok := g.City("villebrune"); !ok || c.Country != "France" {
+		t.Errorf("Load(gzipped file).City(villebrune) = %+v, %v; want Villebrune in France", c, ok)
+	}
+	// A data directory's copy of the embedded file needs no compiling.
+	if g, err := Load(strings.NewReader(defaultText)); err != nil || g != Default() {
+		t.Errorf("Load(the embedded file) = %p, %v; want Default() %p", g, err, Default())
 	}
 }
