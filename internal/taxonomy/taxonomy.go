@@ -249,8 +249,11 @@ func ascii(s string) bool {
 // Score weighs a passage's vocabulary for each theme, indexed like Themes. At
 // each word the longest matching term of each theme counts and the words it
 // covers are skipped for that theme; a term counts at most twice.
-func (t *Taxonomy) Score(text string) []float64 {
-	ws := words(text)
+func (t *Taxonomy) Score(text string) []float64 { return t.score(words(text)) }
+
+// score is Score on a passage's words: Classify needs them twice, and
+// folding them is most of its cost.
+func (t *Taxonomy) score(ws []string) []float64 {
 	scores := make([]float64, len(t.Themes))
 	next := make([]int, len(t.Themes)) // first word each theme may match again
 	used := map[termRef]int{}
@@ -318,19 +321,20 @@ func (t *Taxonomy) threshold(n int) float64 {
 // Dominance times the passage's main theme.
 func (t *Taxonomy) Classify(text string) []string {
 	var out []string
-	for _, i := range t.about(text, t.Score(text)) {
+	ws := words(text)
+	for _, i := range t.about(len(ws), t.score(ws)) {
 		out = append(out, t.Themes[i].ID)
 	}
 	return out
 }
 
-// about returns the indexes of the themes a passage with these scores is
-// about.
-func (t *Taxonomy) about(text string, scores []float64) []int {
+// about returns the indexes of the themes a passage of n words with these
+// scores is about.
+func (t *Taxonomy) about(n int, scores []float64) []int {
 	if len(scores) == 0 {
 		return nil
 	}
-	th := t.threshold(len(words(text)))
+	th := t.threshold(n)
 	top := slices.Max(scores)
 	var out []int
 	for i, s := range scores {
@@ -349,8 +353,9 @@ func (t *Taxonomy) ClassifyReport(passages []string) []string {
 	found := make([]bool, len(t.Themes))
 	total := make([]float64, len(t.Themes))
 	for _, p := range passages {
-		scores := t.Score(p)
-		for _, i := range t.about(p, scores) {
+		ws := words(p)
+		scores := t.score(ws)
+		for _, i := range t.about(len(ws), scores) {
 			found[i] = true
 		}
 		for i, s := range scores {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"escale/internal/score"
 )
 
 func TestDefaultHasContractThemes(t *testing.T) {
@@ -228,6 +230,23 @@ func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(bytes.NewReader(defaultData)); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkClassify classifies every line of the annotated reports, as
+// metadata extraction classifies a report's passages.
+func BenchmarkClassify(b *testing.B) {
+	truths, _ := score.LoadTruth("../../testdata/corpus/visible")
+	var ps []string
+	for _, t := range truths {
+		ps = append(ps, strings.Split(t.Text, "\n")...)
+	}
+	tx := Default()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, p := range ps {
+			tx.Classify(p)
 		}
 	}
 }
