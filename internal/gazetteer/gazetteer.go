@@ -44,7 +44,7 @@ import (
 var (
 	//go:embed data/gazetteer.tsv
 	defaultText string
-	//go:embed data/gazetteer.idx
+	//go:embed data/gazetteer.tsv.idx
 	defaultIndex string
 )
 

@@ -13,7 +13,7 @@ import (
 	"escale/internal/score"
 )
 
-var update = flag.Bool("update", false, "rewrite data/gazetteer.idx from data/gazetteer.tsv")
+var update = flag.Bool("update", false, "rewrite data/gazetteer.tsv.idx from data/gazetteer.tsv")
 
 // The embedded index is compiled from the embedded file: a file changed
 // without its index fails here.
@@ -23,13 +23,13 @@ func TestIndexFresh(t *testing.T) {
 		t.Fatalf("compile(data/gazetteer.tsv) = %v", err)
 	}
 	if *update {
-		if err := os.WriteFile("data/gazetteer.idx", []byte(ix), 0o644); err != nil {
+		if err := os.WriteFile("data/gazetteer.tsv.idx", []byte(ix), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if ix != defaultIndex {
-		t.Fatalf("data/gazetteer.idx (%d bytes) is not compiled from data/gazetteer.tsv (%d bytes expected): run go generate ./internal/gazetteer", len(defaultIndex), len(ix))
+		t.Fatalf("data/gazetteer.tsv.idx (%d bytes) is not compiled from data/gazetteer.tsv (%d bytes expected): run go generate ./internal/gazetteer", len(defaultIndex), len(ix))
 	}
 }
 

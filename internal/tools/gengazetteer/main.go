@@ -26,7 +26,7 @@
 //	go run ./internal/tools/gengazetteer -cities DIR1/package/cities.pbf \
 //	    -ports DIR2/package/lib/ports.json -o internal/gazetteer/data/gazetteer.tsv
 //
-// then compile its index (internal/gazetteer/data/gazetteer.idx, which every
+// then compile its index (internal/gazetteer/data/gazetteer.tsv.idx, which every
 // process reads instead of parsing the file) with go generate
 // ./internal/gazetteer, run go test ./internal/gazetteer/... ./internal/meta/...
 // and commit both files. Nothing here runs at test or build time: only the
