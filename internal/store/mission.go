@@ -56,30 +56,63 @@ func (e *Entry) Record() *mission.Mission {
 // returns ErrExists when a mission with the same SHA-256 is already there.
 // The original must have been kept (PutOriginal) before.
 func (s *Store) Insert(ctx context.Context, e *Entry, log LogEntry) error {
-	if e.ID == "" || !validSHA(e.SHA256) || e.Mission == nil || e.Extracted == nil {
-		return fmt.Errorf("store: insert: incomplete entry %q", e.ID)
+	return s.InsertAll(ctx, []*Entry{e}, []LogEntry{log})
+}
+
+// InsertAll adds new missions, each with its ingest-log line (logs[i] for
+// es[i]), in one transaction: all of them or, on error, none. One commit
+// for many missions is one wait for the disk instead of many. It returns
+// ErrExists when one has the SHA-256 or id of a mission already there or
+// of another in es. Their originals must have been kept (PutOriginal) before.
+func (s *Store) InsertAll(ctx context.Context, es []*Entry, logs []LogEntry) error {
+	if len(es) != len(logs) {
+		return fmt.Errorf("store: insert: %d entries, %d log lines", len(es), len(logs))
+	}
+	for _, e := range es {
+		if e.ID == "" || !validSHA(e.SHA256) || e.Mission == nil || e.Extracted == nil {
+			return fmt.Errorf("store: insert: incomplete entry %q", e.ID)
+		}
 	}
 	now := s.now().UTC()
-	e.CreatedAt, e.UpdatedAt = now, now
-	if e.Version == 0 {
-		e.Version = 1
-	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+		return fmt.Errorf("store: insert: %w", err)
 	}
 	defer tx.Rollback()
+	for i, e := range es {
+		if err := insertEntry(ctx, tx, e, logs[i], now); err != nil {
+			return fmt.Errorf("store: insert %s: %w", e.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: insert: %w", err)
+	}
+	for _, e := range es {
+		e.CreatedAt, e.UpdatedAt = now, now
+		if e.Version == 0 {
+			e.Version = 1
+		}
+	}
+	return nil
+}
+
+// insertEntry writes a new mission and its log line within tx.
+func insertEntry(ctx context.Context, tx *sql.Tx, e *Entry, log LogEntry, now time.Time) error {
+	version := e.Version
+	if version == 0 {
+		version = 1
+	}
 	var other string
-	err = tx.QueryRowContext(ctx, "SELECT id FROM missions WHERE sha256 = ? OR id = ?", e.SHA256, e.ID).Scan(&other)
+	err := tx.QueryRowContext(ctx, "SELECT id FROM missions WHERE sha256 = ? OR id = ?", e.SHA256, e.ID).Scan(&other)
 	if err == nil {
-		return fmt.Errorf("store: insert %s: %w (as %s)", e.ID, ErrExists, other)
+		return fmt.Errorf("%w (as %s)", ErrExists, other)
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+		return err
 	}
 	extracted, record, err := encodeRecords(e)
 	if err != nil {
-		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+		return err
 	}
 	m := e.Mission
 	_, err = tx.ExecContext(ctx, `INSERT INTO missions
@@ -87,29 +120,23 @@ func (s *Store) Insert(ctx context.Context, e *Entry, log LogEntry) error {
 		 extracted, record, signature, version, indexed_version, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.ID, e.SHA256, m.Filename, m.Format, m.Size, m.Pages, m.Title, m.Year, m.StartDate, m.EndDate,
-		nullString(e.DuplicateOf), extracted, record, e.Signature, e.Version, e.IndexedVersion,
+		nullString(e.DuplicateOf), extracted, record, e.Signature, version, e.IndexedVersion,
 		now.Format(time.RFC3339Nano), now.Format(time.RFC3339Nano))
 	if err != nil {
-		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+		return err
 	}
 	if err := writeDetails(ctx, tx, e.ID, m); err != nil {
-		return fmt.Errorf("store: insert %s: %w", e.ID, err)
+		return err
 	}
 	for i := range e.Corrections {
 		if err := insertCorrection(ctx, tx, e.ID, &e.Corrections[i], now); err != nil {
-			return fmt.Errorf("store: insert %s: %w", e.ID, err)
+			return err
 		}
 	}
 	if log.MissionID == "" {
 		log.MissionID = e.ID
 	}
-	if err := insertLog(ctx, tx, &log, now); err != nil {
-		return fmt.Errorf("store: insert %s: %w", e.ID, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: insert %s: %w", e.ID, err)
-	}
-	return nil
+	return insertLog(ctx, tx, &log, now)
 }
 
 // Update changes a mission in one transaction: change may edit the entry's
@@ -242,6 +269,30 @@ func (s *Store) MarkIndexed(ctx context.Context, id string, version int64) error
 	_, err := s.db.ExecContext(ctx, "UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?", version, id, version)
 	if err != nil {
 		return fmt.Errorf("store: mark indexed %s: %w", id, err)
+	}
+	return nil
+}
+
+// Indexed names a version of a mission the index holds.
+type Indexed struct {
+	ID      string
+	Version int64
+}
+
+// MarkAllIndexed is MarkIndexed for several missions, in one transaction.
+func (s *Store) MarkAllIndexed(ctx context.Context, done []Indexed) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: mark indexed: %w", err)
+	}
+	defer tx.Rollback()
+	for _, d := range done {
+		if _, err := tx.ExecContext(ctx, "UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?", d.Version, d.ID, d.Version); err != nil {
+			return fmt.Errorf("store: mark indexed %s: %w", d.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: mark indexed: %w", err)
 	}
 	return nil
 }

@@ -274,3 +274,39 @@ func TestLock(t *testing.T) {
 	}
 	l2.Release()
 }
+
+// TestInsertAllIsAllOrNone inserts several missions in one transaction, then
+// a batch one of which is already there: none of that batch is kept.
+func TestInsertAllIsAllOrNone(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	a, b := entry(t, s, "rapport A", "a.txt"), entry(t, s, "rapport B", "b.txt")
+	logs := []LogEntry{{Filename: "a.txt", Outcome: Created}, {Filename: "b.txt", Outcome: Created}}
+	if err := s.InsertAll(ctx, []*Entry{a, b}, logs); err != nil {
+		t.Fatalf("InsertAll(a, b) = %v", err)
+	}
+	for _, e := range []*Entry{a, b} {
+		got, err := s.Get(ctx, e.ID)
+		if err != nil || got.Version != 1 || e.Version != 1 || e.CreatedAt.IsZero() {
+			t.Errorf("after InsertAll, Get(%s) = %+v, %v (entry version %d), want version 1", e.ID, got, err, e.Version)
+		}
+	}
+	c := entry(t, s, "rapport C", "c.txt")
+	again := entry(t, s, "rapport A", "a-copie.txt")
+	err := s.InsertAll(ctx, []*Entry{c, again}, []LogEntry{{Filename: "c.txt"}, {Filename: "a-copie.txt"}})
+	if !errors.Is(err, ErrExists) {
+		t.Fatalf("InsertAll(c, a again) = %v, want ErrExists", err)
+	}
+	if _, err := s.Get(ctx, c.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get(c) after a failed InsertAll = %v, want ErrNotFound: the batch is all or none", err)
+	}
+	if log, _ := s.IngestLog(ctx, 10); len(log) != 2 {
+		t.Errorf("IngestLog after a failed InsertAll = %d lines, want the 2 of the first batch", len(log))
+	}
+	if err := s.MarkAllIndexed(ctx, []Indexed{{ID: a.ID, Version: 1}, {ID: b.ID, Version: 1}}); err != nil {
+		t.Fatalf("MarkAllIndexed = %v", err)
+	}
+	if stale, err := s.Stale(ctx); err != nil || len(stale) != 0 {
+		t.Errorf("Stale() after MarkAllIndexed = %v, %v, want none", stale, err)
+	}
+}
