@@ -67,10 +67,17 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	}
 
 	var send func(ctx context.Context, name string, data []byte) (*service.Result, error)
+	// Files in flight: one per extraction at once for a server, which
+	// queues them itself. Here, more: while a batch of files read is being
+	// written (the service writes together those read meanwhile), the
+	// extractions go on with the next ones.
+	inFlight := cfg.Workers
 	if *server != "" {
 		c := &client{base: strings.TrimRight(*server, "/"), token: strings.TrimSpace(e.getenv("ESCALE_TOKEN")), http: &http.Client{Timeout: 10 * time.Minute}}
 		send = c.upload
 	} else {
+		inFlight = ingestInFlight * cfg.Workers
+		cfg.Queue = max(cfg.Queue, inFlight-cfg.Workers)
 		d, err := openDataDir(ctx, cfg, "ingest", log)
 		var held *errHeld
 		if errors.As(err, &held) {
@@ -97,7 +104,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		next int
 		wg   sync.WaitGroup
 	)
-	for range cfg.Workers {
+	for range inFlight {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -122,6 +129,11 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	wg.Wait()
 	return p.summary(ctx.Err() != nil)
 }
+
+// ingestInFlight is how many files per extraction at once escale ingest
+// keeps in flight into a data directory: those being read, and those read
+// and waiting to be written together.
+const ingestInFlight = 4
 
 // collect lists the files under paths: files as given, folders searched
 // recursively, hidden files and folders skipped.

@@ -94,6 +94,7 @@ func TestReconcileBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	idx.docs = map[string]*mission.Mission{}
+	idx.batches = nil // Ingest's own
 	r, err := svc.Reconcile(ctx)
 	if err != nil {
 		t.Fatal(err)

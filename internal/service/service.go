@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -79,6 +80,9 @@ type Service struct {
 	// committed missions only.
 	mu   sync.Mutex
 	sigs []store.Signature // every mission's signature, oldest first; under mu
+
+	queued []*pending // read files waiting for their commit (commit.go); under qmu
+	qmu    sync.Mutex
 }
 
 // New returns a service over a store, an index and an extractor.
@@ -159,50 +163,30 @@ func (s *Service) Ingest(ctx context.Context, up Upload) (*Result, error) {
 	// From here on a closed connection must not stop half-way: the commit
 	// runs to its end and the next upload of the same bytes finds it.
 	ctx = context.WithoutCancel(ctx)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	// The same bytes may have come in while this copy was being read.
-	if res, err := s.existing(ctx, sha, logEntry); !errors.Is(err, store.ErrNotFound) {
-		return res, err
-	}
 	m.MissionID = MissionID(sha)
 	m.Filename = name
 	m.SHA256 = sha
 	m.Size = size
 	m.DuplicateOf = ""
 	m.Normalize()
-	set := shingles(m.Text)
-	e := &store.Entry{
-		ID:        m.MissionID,
-		SHA256:    sha,
-		Extracted: m,
-		Signature: signature(set),
-	}
-	e.DuplicateOf = s.twinOf(ctx, e.ID, set, e.Signature)
 	for i := range up.Corrections {
 		up.Corrections[i].By = sourceOr(up.Source, "upload")
 	}
-	e.Corrections = up.Corrections
-	e.Mission = Apply(m, e.Corrections, s.cfg.CountryOf)
-
-	// Original first, then the catalog in one transaction, then the index:
-	// a crash at any point leaves either nothing visible or a complete
-	// mission that Reconcile indexes at the next start.
-	if _, err := s.store.PutOriginal(up.Data); err != nil {
-		s.logFailure(ctx, logEntry, err)
-		return nil, fmt.Errorf("service: ingest %s: %w", name, err)
+	set := shingles(m.Text)
+	c := &pending{
+		data:     up.Data,
+		logEntry: logEntry,
+		set:      set,
+		entry: &store.Entry{
+			ID:          m.MissionID,
+			SHA256:      sha,
+			Extracted:   m,
+			Signature:   signature(set),
+			Corrections: up.Corrections,
+		},
 	}
-	logEntry.Outcome = store.Created
-	if err := s.store.Insert(ctx, e, logEntry); err != nil {
-		s.logFailure(ctx, logEntry, err)
-		return nil, fmt.Errorf("service: ingest %s: %w", name, err)
-	}
-	s.sigs = append(s.sigs, store.Signature{ID: e.ID, DuplicateOf: e.DuplicateOf, Signature: e.Signature})
-	if err := s.indexEntry(ctx, e); err != nil {
-		return nil, fmt.Errorf("service: ingest %s: stored but not indexed: %w", name, err)
-	}
-	s.log.Info("mission ingested", "mission_id", e.ID, "filename", name, "size", size, "source", up.Source, "duplicate_of", e.DuplicateOf)
-	return &Result{Mission: e.Record(), Created: true}, nil
+	s.commit(ctx, c)
+	return c.res, c.err
 }
 
 // Refused records in the ingest log a file refused before it reached
@@ -275,22 +259,36 @@ func (s *Service) logFailure(ctx context.Context, e store.LogEntry, err error) {
 }
 
 // twinOf returns the id of the stored mission whose text is nearly the same,
-// or "". Call with mu held.
-func (s *Service) twinOf(ctx context.Context, id string, set map[uint64]struct{}, sig []byte) string {
+// or "": among those in the catalog, and those of batch, about to join them
+// (their sets of shingles known). Call with mu held.
+func (s *Service) twinOf(ctx context.Context, id string, set map[uint64]struct{}, sig []byte, batch []*pending) string {
 	if sig == nil {
 		return ""
 	}
 	best, bestScore := "", 0.0
-	for _, other := range s.sigs {
+	others := s.sigs
+	if len(batch) > 0 {
+		others = slices.Clip(others)
+		for _, c := range batch {
+			others = append(others, store.Signature{ID: c.entry.ID, DuplicateOf: c.entry.DuplicateOf, Signature: c.entry.Signature})
+		}
+	}
+	for _, other := range others {
 		if other.ID == id || estimate(sig, other.Signature) < candidateJaccard {
 			continue
 		}
-		e, err := s.store.Get(ctx, other.ID)
-		if err != nil {
-			s.log.Warn("duplicate check", "mission_id", other.ID, "err", err)
-			continue
+		var otherSet map[uint64]struct{}
+		if i := slices.IndexFunc(batch, func(c *pending) bool { return c.entry.ID == other.ID }); i >= 0 {
+			otherSet = batch[i].set
+		} else {
+			e, err := s.store.Get(ctx, other.ID)
+			if err != nil {
+				s.log.Warn("duplicate check", "mission_id", other.ID, "err", err)
+				continue
+			}
+			otherSet = shingles(e.Extracted.Text)
 		}
-		if j := jaccard(set, shingles(e.Extracted.Text)); j >= duplicateJaccard && j > bestScore {
+		if j := jaccard(set, otherSet); j >= duplicateJaccard && j > bestScore {
 			best, bestScore = other.ID, j
 			if other.DuplicateOf != "" {
 				best = other.DuplicateOf // point at the first of the family
