@@ -14,7 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"escale/internal/unaccent"
 )
 
 // Date is a calendar date as far as the text gives it: a zero field was not
@@ -141,16 +141,6 @@ type tok struct {
 	glued      bool   // no space before it
 }
 
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
-}
-
 func lex(text string) []tok {
 	var out []tok
 	glued := false
@@ -185,7 +175,7 @@ func lex(text string) []tok {
 				}
 				j += n2
 			}
-			out = append(out, tok{kind: tWord, start: i, end: j, text: text[i:j], key: fold(text[i:j]), glued: glued})
+			out = append(out, tok{kind: tWord, start: i, end: j, text: text[i:j], key: unaccent.Lower(text[i:j]), glued: glued})
 			i = j
 			glued = true
 		default:

@@ -7,12 +7,11 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
-
 	"escale/internal/gazetteer"
 	"escale/internal/layout"
 	"escale/internal/mission"
 	"escale/internal/taxonomy"
+	"escale/internal/unaccent"
 )
 
 // Knowledge is the reference data metadata extraction relies on.
@@ -155,19 +154,10 @@ func isSectionStart(text string, sections []mission.Section) bool {
 	return false
 }
 
-// fold lowercases s and strips its accents, for comparing words.
+// fold lowercases s and strips its accents, for comparing words; its
+// typographic apostrophes become straight ones.
 func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == '’':
-			b.WriteByte('\'')
-		default:
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
+	return strings.ReplaceAll(unaccent.Lower(s), "’", "'")
 }
 
 // paragraphs splits text into its non-empty lines.
