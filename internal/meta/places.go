@@ -47,34 +47,34 @@ var (
 	placeLine = lazyRegexp(`^\W*(lieux?|destinations?|villes? visitees?|endroits?)( de la mission| visites?)?\s*:`)
 	// tripBefore precedes a destination in a sentence (« mission à »,
 	// « arrivée à », « séjour à »).
-	tripBefore = lazyRegexp(`(mission|sejour|deplacement|arrivee|arrive|arrives|arrivees|visite|voyage|escale|delegation|rendue?s?|rendus|depart pour|direction|vol pour|vol vers|train pour|passage)( [\w']+){0,3} (a|au|en|vers|de|d') ?$`)
+	tripBefore = lazyEndRegexp(`(mission|sejour|deplacement|arrivee|arrive|arrives|arrivees|visite|voyage|escale|delegation|rendue?s?|rendus|depart pour|direction|vol pour|vol vers|train pour|passage)( [\w']+){0,3} (a|au|en|vers|de|d') ?$`)
 	// tripNext joins a destination to the one before it (« à Anvers puis à
 	// Rotterdam », « à Dakar et à Virginia Beach »).
 	tripNext = lazyRegexp(`^\s*(,|et|puis|ainsi qu'a|ainsi qu'au|, puis|, et)\s*(a|au|aux|en)?\s*$`)
 	// representedAt precedes the city of an office that represents a third
 	// party abroad (« Bureau du Québec à Barcelone », « Consulat général du
 	// Canada à Boston »): the office is met, its city is not a destination.
-	representedAt = lazyRegexp(`(bureau|delegation|consulat|ambassade|representation|mission permanente|mission du|attache|attachee|antenne)\b[^.;:()]{0,45}\b(a|au|aux) $`)
+	representedAt = lazyEndRegexp(`(bureau|delegation|consulat|ambassade|representation|mission permanente|mission du|attache|attachee|antenne)\b[^.;:()]{0,45}\b(a|au|aux) $`)
 	// regionOf precedes a region's name (« État de Washington »).
-	regionOf = lazyRegexp(`\b(etat|province|region|comte|canton|departement|district|territoire|ile|iles|prefecture|land|oblast)( \w+)? (de|du|d'|des) ?$`)
+	regionOf = lazyEndRegexp(`\b(etat|province|region|comte|canton|departement|district|territoire|ile|iles|prefecture|land|oblast)( \w+)? (de|du|d'|des) ?$`)
 	// nameOf precedes a person's name used in an organisation's
 	// (« Université Laval », « rue Saint-Jean »).
-	nameOf = lazyRegexp(`\b(universite|college|lycee|ecole|institut|rue|avenue|boulevard|chemin|route|autoroute|place|pont|station|gare|terminal|quai|parc|musee|fondation|prix|salle|centre|pavillon|stade|hotel|hopital|chateau|eglise|cathedrale|basilique|chapelle|paroisse|quartier|secteur|arrondissement|marche|lac|fleuve|riviere|canal|golfe|estuaire|detroit|vallee|mont|cap|baie) $`)
+	nameOf = lazyEndRegexp(`\b(universite|college|lycee|ecole|institut|rue|avenue|boulevard|chemin|route|autoroute|place|pont|station|gare|terminal|quai|parc|musee|fondation|prix|salle|centre|pavillon|stade|hotel|hopital|chateau|eglise|cathedrale|basilique|chapelle|paroisse|quartier|secteur|arrondissement|marche|lac|fleuve|riviere|canal|golfe|estuaire|detroit|vallee|mont|cap|baie) $`)
 	// articleBefore precedes a river, a region or a country, never a city
 	// whose name holds no article: « le Saint-Laurent », « du Québec », « au
 	// Japon », « en Californie » (« au Havre » is « Le Havre »).
-	articleBefore = lazyRegexp(`(^|[^\pL])(le|la|les|l'|au|aux|du|des|en) ?$`)
+	articleBefore = lazyEndRegexp(`(^|[^\pL])(le|la|les|l'|au|aux|du|des|en) ?$`)
 	// transitBefore precedes a city the delegation only passed through
 	// (« via Paris », « correspondance à Francfort », « l'aéroport de
 	// Santiago »).
-	transitBefore = lazyRegexp(`(^|[^\pL])(via|transit|transite|en transit (a|au|par)|transit (a|au|par)|correspondances? (a|au|vers|pour|de|d')|escale technique (a|au)|aeroports?( international)? (de|d'))\s?$`)
+	transitBefore = lazyEndRegexp(`(^|[^\pL])(via|transit|transite|en transit (a|au|par)|transit (a|au|par)|correspondances? (a|au|vers|pour|de|d')|escale technique (a|au)|aeroports?( international)? (de|d'))\s?$`)
 	// eventBefore precedes the city where an event was held (« la
 	// conférence s'est tenue à Nice », « a eu lieu du 9 au 13 juin à
 	// Nice », « accueilli par la Ville de Nice »).
-	eventBefore = lazyRegexp(`(\b(s'est|se sont|s'etait|s'etaient) (tenu|deroule)e?s?|\bse (tenait|tenaient|tient|tiendra|deroulait|deroulaient|deroule|deroulera)|\b(a|ont|avait|avaient|aura) eu lieu|\b(a|avait|aura) lieu|\borganisee?s?)([ ,]+[\w'’-]+){0,6}[ ,]+(a|au) $|\baccueillie?s? par (la ville|la municipalite|la metropole|le maire|la mairie) (de |d')$`)
+	eventBefore = lazyEndRegexp(`(\b(s'est|se sont|s'etait|s'etaient) (tenu|deroule)e?s?|\bse (tenait|tenaient|tient|tiendra|deroulait|deroulaient|deroule|deroulera)|\b(a|ont|avait|avaient|aura) eu lieu|\b(a|avait|aura) lieu|\borganisee?s?)([ ,]+[\w'’-]+){0,6}[ ,]+(a|au) $|\baccueillie?s? par (la ville|la municipalite|la metropole|le maire|la mairie) (de |d')$`)
 	// homeBefore precedes the home city (« Ville de Québec », « départ de
 	// Québec »).
-	homeBefore = lazyRegexp(`(ville de|ville d'|depart de|retour a|de retour a|retour vers|mairie de|maire de|conseil municipal de|region de) ?$`)
+	homeBefore = lazyEndRegexp(`(ville de|ville d'|depart de|retour a|de retour a|retour vers|mairie de|maire de|conseil municipal de|region de) ?$`)
 )
 
 // mentions scans s for the places it names.
