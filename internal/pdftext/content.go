@@ -137,9 +137,10 @@ func (w *walker) run(content []byte, res pdf.Value) {
 	w.resKey = ""
 	defer func() { w.resKey = savedKey }()
 	l := &lexer{data: content}
-	var args []obj
+	var args, arena []obj // arena holds the elements of args' arrays
 	for !w.stopped {
-		t := l.object()
+		var t obj
+		t, arena = l.operand(arena)
 		if t.k == kEOF {
 			return
 		}
@@ -163,11 +164,11 @@ func (w *walker) run(content []byte, res pdf.Value) {
 				}
 			}
 			l.skipInlineImage(length)
-			args = args[:0]
+			args, arena = args[:0], arena[:0]
 			continue
 		}
 		w.op(t.str, args, res)
-		args = args[:0]
+		args, arena = args[:0], arena[:0]
 	}
 }
 

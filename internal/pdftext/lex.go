@@ -326,11 +326,25 @@ func (l *lexer) literal() string {
 // object reads one object: a token, or a whole array or dictionary. Past
 // maxNesting, nested structures are skipped and come back empty.
 func (l *lexer) object() obj {
-	return l.objectDepth(0)
+	return l.objectFrom(l.token(), 0)
 }
 
-func (l *lexer) objectDepth(depth int) obj {
+// operand is object for the operands of a content stream: the elements of
+// an array (a TJ's strings and offsets) are appended to arena and returned
+// as a slice of it, so that the caller, reusing arena once the operator has
+// run, allocates no slice per array.
+func (l *lexer) operand(arena []obj) (obj, []obj) {
 	t := l.token()
+	if t.k != kArrOpen {
+		return l.objectFrom(t, 0), arena
+	}
+	start := len(arena)
+	arena = l.elements(0, kArrClose, kDictClose, arena)
+	return obj{k: kArray, arr: arena[start:len(arena):len(arena)], pos: t.pos, end: l.pos}, arena
+}
+
+// objectFrom reads the object that token t opens, depth levels deep.
+func (l *lexer) objectFrom(t obj, depth int) obj {
 	if depth >= maxNesting && (t.k == kArrOpen || t.k == kDictOpen) {
 		l.skipNested()
 		return obj{k: kNull, pos: t.pos, end: l.pos}
@@ -338,44 +352,37 @@ func (l *lexer) objectDepth(depth int) obj {
 	switch t.k {
 	case kArrOpen:
 		a := obj{k: kArray, pos: t.pos}
-		for {
-			e := l.peekKind()
-			if e == kEOF {
-				break
-			}
-			if e == kArrClose {
-				l.token()
-				break
-			}
-			if e == kDictClose {
-				l.token() // unbalanced: drop it
-				continue
-			}
-			a.arr = append(a.arr, l.objectDepth(depth+1))
-		}
+		a.arr = l.elements(depth, kArrClose, kDictClose, nil)
 		a.end = l.pos
 		return a
 	case kDictOpen:
 		d := obj{k: kDict, pos: t.pos}
-		for {
-			e := l.peekKind()
-			if e == kEOF {
-				break
-			}
-			if e == kDictClose {
-				l.token()
-				break
-			}
-			if e == kArrClose {
-				l.token()
-				continue
-			}
-			d.arr = append(d.arr, l.objectDepth(depth+1))
-		}
+		d.arr = l.elements(depth, kDictClose, kArrClose, nil)
 		d.end = l.pos
 		return d
 	}
 	return t
+}
+
+// elements appends to dst the objects of the array or dictionary just
+// opened at depth, up to its closing delimiter; an unbalanced
+// delimiter of the other kind (stray) is dropped.
+func (l *lexer) elements(depth int, closing, stray kind, dst []obj) []obj {
+	for {
+		e := l.peekKind()
+		if e == kEOF {
+			return dst
+		}
+		if e == closing {
+			l.token()
+			return dst
+		}
+		if e == stray {
+			l.token()
+			continue
+		}
+		dst = append(dst, l.objectFrom(l.token(), depth+1))
+	}
 }
 
 // skipNested consumes tokens up to the end of the array or dictionary just

@@ -1,6 +1,7 @@
 package pdftext
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -41,6 +42,47 @@ func TestLexerObjects(t *testing.T) {
 	if v, ok := d.key("L"); !ok || v.num != 3 {
 		t.Errorf("key(L) = %+v, %v, want the reference's number 3", v, ok)
 	}
+}
+
+// TestLexerOperands reads a content stream with operand, reusing one arena
+// for the operands of each operator, and compares each operand with what
+// object reads: two arrays of one operator keep their own elements.
+func TestLexerOperands(t *testing.T) {
+	const content = `[(a) -120 (b)] [1 [2 3] << /K [4] >> ] TJ [] 0 d [(c)] TJ << /MCID 0 >> BDC /F1 12 Tf ]`
+	want := &lexer{data: []byte(content)}
+	l := &lexer{data: []byte(content)}
+	var args, arena []obj
+	for {
+		var got obj
+		got, arena = l.operand(arena)
+		w := want.object()
+		args = append(args, got)
+		if !reflect.DeepEqual(normalObj(got), normalObj(w)) {
+			t.Errorf("operand at %d = %+v, want %+v (object)", w.pos, got, w)
+		}
+		if got.k == kEOF {
+			break
+		}
+		if got.k == kOp {
+			for i, a := range args {
+				if a.k == kArray && a.pos < len(content) && content[a.pos] != '[' {
+					t.Errorf("operand %d of %s: an array at %d, where %q stands", i, got.str, a.pos, content[a.pos])
+				}
+			}
+			if first := args[0].pos == 0; first && (len(args[0].arr) != 3 || len(args[1].arr) != 3 || args[0].arr[0].str != "a") {
+				t.Errorf("operands of the first TJ = %+v, want two arrays of 3 elements, the first opening on (a)", args)
+			}
+			args, arena = args[:0], arena[:0]
+		}
+	}
+}
+
+// normalObj makes an empty array nil, as object returns it.
+func normalObj(o obj) obj {
+	if len(o.arr) == 0 {
+		o.arr = nil
+	}
+	return o
 }
 
 // TestLexerBounds: hostile nesting and huge strings cost neither stack nor
