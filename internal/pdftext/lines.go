@@ -48,12 +48,15 @@ func (g glyph) horizontal() bool {
 
 // buildLines turns a page's glyphs into lines in reading order.
 func buildLines(glyphs []glyph) []layout.Line {
-	var flat, rotated []glyph
-	for _, g := range glyphs {
-		if g.horizontal() {
-			flat = append(flat, g)
-		} else {
-			rotated = append(rotated, g)
+	flat, rotated := glyphs, []glyph(nil)
+	if slices.ContainsFunc(glyphs, func(g glyph) bool { return !g.horizontal() }) {
+		flat = nil
+		for _, g := range glyphs {
+			if g.horizontal() {
+				flat = append(flat, g)
+			} else {
+				rotated = append(rotated, g)
+			}
 		}
 	}
 	frags := fragments(flat)
@@ -78,6 +81,9 @@ func buildLines(glyphs []glyph) []layout.Line {
 func fragments(gs []glyph) []*fragment {
 	var out []*fragment
 	var cur *fragment
+	// Only the last fragment grows: the glyphs of each follow those of the
+	// one before in kept, which a fragment's glyphs slice and append to.
+	kept, used := make([]glyph, len(gs)), 0
 	for _, g := range gs {
 		if strings.TrimSpace(g.text) == "" && g.text != "\u00a0" {
 			if cur != nil && len(cur.glyphs) > 0 && math.Abs(g.y-cur.base) <= lineShift*cur.size {
@@ -90,10 +96,12 @@ func fragments(gs []glyph) []*fragment {
 			gap := g.x - cur.x1
 			space := gap > wordGap*math.Min(g.size, cur.size) || cur.spaceNext
 			cur.add(g, space)
+			used++
 			continue
 		}
-		cur = &fragment{x0: g.x, x1: g.x, base: g.y, size: g.size, seq: g.seq}
+		cur = &fragment{x0: g.x, x1: g.x, base: g.y, size: g.size, seq: g.seq, glyphs: kept[used:used]}
 		cur.add(g, false)
+		used++
 		out = append(out, cur)
 	}
 	return out
@@ -127,29 +135,30 @@ func (f *fragment) add(g glyph, space bool) {
 // line renders a fragment as a layout line of styled spans.
 func (f *fragment) line() (layout.Line, bool) {
 	var spans []layout.Span
+	var text strings.Builder // the last span's
 	for i, g := range f.glyphs {
-		text := g.text
-		if f.spaces[i] {
-			text = " " + text
-		}
 		name := g.font.name
 		size := math.Round(g.size*10) / 10
+		if f.spaces[i] {
+			// With the glyph in its span, or at the end of the span before.
+			text.WriteByte(' ')
+		}
 		if n := len(spans); n > 0 {
 			s := &spans[n-1]
 			if s.Font == name && s.Size == size && s.Bold == g.bold && s.Italic == g.font.italic {
-				s.Text += text
+				text.WriteString(g.text)
 				continue
 			}
-			if f.spaces[i] { // keep the space with the span before
-				s.Text += " "
-				text = g.text
-			}
+			s.Text = text.String()
+			text = strings.Builder{}
 		}
-		spans = append(spans, layout.Span{Text: text, Font: name, Size: size, Bold: g.bold, Italic: g.font.italic})
+		spans = append(spans, layout.Span{Font: name, Size: size, Bold: g.bold, Italic: g.font.italic})
+		text.WriteString(g.text)
 	}
 	if len(spans) == 0 {
 		return layout.Line{}, false
 	}
+	spans[len(spans)-1].Text = text.String()
 	return layout.Line{
 		Spans: spans,
 		X:     round2(f.x0), Y: round2(f.top()),

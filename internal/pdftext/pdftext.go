@@ -113,6 +113,14 @@ type reader struct {
 	warned   map[string]bool
 	failures int // library failures on objects
 	fallback *font
+	spare    pageBuffers // left by the page read last, for the next
+}
+
+// pageBuffers are a page's glyphs and their index, reused from page to page:
+// nothing read from a page keeps them.
+type pageBuffers struct {
+	glyphs []glyph
+	drawn  map[uint64]int
 }
 
 // readOnce reads data, as it is or from a rebuilt copy. failures counts
@@ -320,7 +328,8 @@ func (rd *reader) page(n int, p pageRef) (out layout.Page) {
 		display = matrix{1, 0, 0, -1, -x0, y1}
 	}
 	out = layout.Page{Number: n, Width: round2(w), Height: round2(h)}
-	wk := &walker{rd: rd, display: display, gs: gstate{ctm: identity, hscale: 1}, tm: identity, tlm: identity}
+	wk := &walker{rd: rd, display: display, gs: gstate{ctm: identity, hscale: 1}, tm: identity, tlm: identity,
+		glyphs: rd.spare.glyphs[:0], drawn: rd.spare.drawn}
 	defer func() {
 		if x := recover(); x != nil {
 			rd.failures++
@@ -328,6 +337,8 @@ func (rd *reader) page(n int, p pageRef) (out layout.Page) {
 			rd.opts.Logger.Warn("pdf: page failed", "page", n, "panic", fmt.Sprint(x))
 			out.Lines = buildLines(wk.glyphs)
 		}
+		clear(wk.drawn)
+		rd.spare = pageBuffers{glyphs: wk.glyphs[:0], drawn: wk.drawn}
 	}()
 	content := rd.contents(p.v.Key("Contents"), n)
 	wk.run(content, p.resources)
