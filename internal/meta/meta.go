@@ -49,6 +49,7 @@ func Fill(m *mission.Mission, src Source, k Knowledge) {
 	}
 	m.Normalize()
 	d := newDoc(m, src)
+	d.textPlaces = k.Gazetteer.Scan(d.text)
 	home := homeCity(d, k)
 	when := tripDates(d)
 	m.Destinations = destinations(d, k.Gazetteer, home, when.year)
@@ -67,6 +68,9 @@ type doc struct {
 	lines   []line // the text's lines
 	head    int    // lines[:head] are the heading block: title, place, dates, author
 	fileKey string // the file name without extension, separators made spaces
+	// textPlaces are the gazetteer's mentions in text, scanned once for the
+	// home city, the countries and the destinations.
+	textPlaces []gazetteer.Mention
 }
 
 type line struct {

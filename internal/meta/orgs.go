@@ -132,10 +132,10 @@ func initials(acr string) string {
 	return b.String()
 }
 
-// definedAcronyms finds « Long name (ACR) » and returns ACR → long name.
-func definedAcronyms(s string) map[string]string {
+// definedAcronyms finds « Long name (ACR) » in s, whose words are ws, and
+// returns ACR → long name.
+func definedAcronyms(s string, ws []word) map[string]string {
 	out := map[string]string{}
-	ws := splitWords(s)
 	for i := 1; i < len(ws); i++ {
 		a := ws[i]
 		if !acronym(a.text) || a.start == 0 || s[a.start-1] != '(' || !strings.HasPrefix(s[a.end:], ")") {
@@ -187,9 +187,9 @@ func longName(s string, before []word, acr string, open int) string {
 }
 
 // headed finds names opened by an organisation word and carrying a proper
-// name: « Ville de Lisbonne », « Hamburg Port Authority ».
-func headed(s string) []string {
-	ws := splitWords(s)
+// name in s, whose words are ws: « Ville de Lisbonne », « Hamburg Port
+// Authority ».
+func headed(s string, ws []word) []string {
 	var out []string
 	for i := 0; i < len(ws); i++ {
 		h := ws[i]
@@ -245,19 +245,26 @@ func headed(s string) []string {
 
 // organizations returns the report's main organisations, most cited first.
 func organizations(d *doc, home *gazetteer.City) []string {
-	var passages []string
+	// Each text is split into words once, for both ways.
+	type passage struct {
+		s  string
+		ws []word
+	}
+	var passages []passage
+	add := func(s string) { passages = append(passages, passage{s, splitWords(s)}) }
 	for _, o := range d.m.Objectives {
-		passages = append(passages, o.Text)
+		add(o.Text)
 	}
 	for _, o := range d.m.Outcomes {
 		if o.Title != nil {
-			passages = append(passages, *o.Title)
+			add(*o.Title)
 		}
-		passages = append(passages, o.Text)
+		add(o.Text)
 	}
-	acr := definedAcronyms(d.text)
+	text := passage{d.text, splitWords(d.text)}
+	acr := definedAcronyms(text.s, text.ws)
 	for _, p := range passages {
-		for k, v := range definedAcronyms(p) {
+		for k, v := range definedAcronyms(p.s, p.ws) {
 			if _, ok := acr[k]; !ok {
 				acr[k] = v
 			}
@@ -287,12 +294,12 @@ func organizations(d *doc, home *gazetteer.City) []string {
 	score := map[string]float64{}
 	firstSeen := map[string]int{}
 	order := 0
-	count := func(s string, w float64) {
+	count := func(p passage, w float64) {
 		var names []string
-		for _, n := range headed(s) {
+		for _, n := range headed(p.s, p.ws) {
 			names = append(names, canon(n))
 		}
-		for _, x := range splitWords(s) {
+		for _, x := range p.ws {
 			if n, ok := acr[x.text]; ok {
 				names = append(names, n+" ("+x.text+")")
 			}
@@ -311,7 +318,7 @@ func organizations(d *doc, home *gazetteer.City) []string {
 	for _, p := range passages {
 		count(p, 2)
 	}
-	count(d.text, 1)
+	count(text, 1)
 	var out []string
 	for n, s := range score {
 		// Named once in passing in the text only: not a main organisation.

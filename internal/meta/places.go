@@ -266,8 +266,8 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 	}
 	score := map[int]float64{}
 	cities := map[int]gazetteer.City{}
-	add := func(s string, w float64) {
-		for _, m := range g.Scan(s) {
+	add := func(s string, ms []gazetteer.Mention, w float64) {
+		for _, m := range ms {
 			if len(m.Cities) == 0 || m.Alias {
 				continue
 			}
@@ -280,9 +280,9 @@ func homeCity(d *doc, k Knowledge) *gazetteer.City {
 			score[c.ID] += w * (1 + bonus)
 		}
 	}
-	add(d.text, 1)
+	add(d.text, d.textPlaces, 1)
 	for _, h := range d.src.Headers {
-		add(h, 3)
+		add(h, g.Scan(h), 3)
 	}
 	// The title, the file name, the heading block's dated line and a
 	// « Lieu : » line name the destination, rarely the home, unless as the
@@ -472,7 +472,7 @@ func rankPlaces(d *doc, g *gazetteer.Gazetteer, home *gazetteer.City, year *int)
 	named := map[string]int{}    // mentions of each name, uncapped
 	held := map[string]bool{}    // names where an event was held
 	notCity := map[string]bool{} // names written as a river's or a region's
-	ms := g.Scan(d.text)
+	ms := d.textPlaces
 	inside := qualifiers(d.text, ms)
 	lastTrip := -1 // end of the last mention the trip went to
 	for i, m := range ms {
@@ -606,7 +606,7 @@ func countriesNamed(d *doc, g *gazetteer.Gazetteer) map[string]float64 {
 			out[m.Country.Code] += 5
 		}
 	}
-	for _, m := range g.Scan(d.text) {
+	for _, m := range d.textPlaces {
 		if m.Country != nil {
 			out[m.Country.Code]++
 		}
