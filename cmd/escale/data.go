@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"escale/index"
 	"escale/internal/meta"
@@ -26,6 +27,7 @@ type dataConfig struct {
 	Data    string
 	Workers int
 	Queue   int
+	Linger  time.Duration // service.Config.Linger: none but for escale ingest
 	Extract extractConfig
 }
 
@@ -208,6 +210,7 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		ValidTheme:  k.Taxonomy.Has,
 		CountryOf:   countryOf(k),
 		Fingerprint: index.Fingerprint,
+		Linger:      c.Linger,
 		Logger:      log,
 	})
 	if err != nil {

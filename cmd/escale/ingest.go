@@ -69,9 +69,8 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 
 	var send func(ctx context.Context, name string, data []byte) (*service.Result, error)
 	// Files in flight: one per extraction at once for a server, which
-	// queues them itself. Here, more: while a batch of files read is being
-	// written (the service writes together those read meanwhile), the
-	// extractions go on with the next ones.
+	// queues them itself. Here, more: the service writes together the files
+	// read within its linger, while the extractions go on with the next.
 	inFlight := cfg.Workers
 	if *server != "" {
 		c := &client{base: strings.TrimRight(*server, "/"), token: strings.TrimSpace(e.getenv("ESCALE_TOKEN")), http: &http.Client{Timeout: 10 * time.Minute}}
@@ -79,6 +78,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	} else {
 		inFlight = ingestInFlight * cfg.Workers
 		cfg.Queue = max(cfg.Queue, inFlight-cfg.Workers)
+		cfg.Linger = ingestLinger
 		d, err := openDataDir(ctx, cfg, "ingest", log)
 		var held *errHeld
 		if errors.As(err, &held) {
@@ -108,6 +108,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		mu   sync.Mutex
 		next int
 		wg   sync.WaitGroup
+		held = newBudget(ingestBytes)
 	)
 	for range inFlight {
 		wg.Add(1)
@@ -122,11 +123,18 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 					return
 				}
 				path := files[i]
+				var size int64
+				if st, err := os.Stat(path); err == nil {
+					size = min(st.Size(), cfg.Extract.Limits.MaxSize)
+				}
+				held.acquire(size)
 				var res *service.Result
 				data, err := readReport(path, cfg.Extract.Limits.MaxSize)
 				if err == nil {
 					res, err = send(ctx, filepath.Base(path), data)
 				}
+				data = nil
+				held.release(size)
 				p.done(path, res, err)
 			}
 		}()
@@ -135,10 +143,49 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	return p.summary(ctx.Err() != nil)
 }
 
-// ingestInFlight is how many files per extraction at once escale ingest
-// keeps in flight into a data directory: those being read, and those read
-// and waiting to be written together.
-const ingestInFlight = 4
+// How escale ingest feeds a data directory: per extraction at once, how
+// many files it keeps in flight (being read, or read and waiting to be
+// written together), and at most how many bytes of them; and how long a file
+// read waits for others to be written with it (service.Config.Linger). Batches
+// of a dozen two-page reports cost the index a third less per mission than
+// batches of three or four.
+const (
+	ingestInFlight = 8
+	ingestBytes    = 256 << 20
+	ingestLinger   = 250 * time.Millisecond
+)
+
+// budget bounds the bytes of the files held at once; a file larger than the
+// whole budget is still let through, alone.
+type budget struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	max  int64
+	used int64
+}
+
+func newBudget(max int64) *budget {
+	b := &budget{max: max}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until n bytes fit.
+func (b *budget) acquire(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used > 0 && b.used+n > b.max {
+		b.cond.Wait()
+	}
+	b.used += n
+}
+
+func (b *budget) release(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
+	b.cond.Broadcast()
+}
 
 // collect lists the files under paths: files as given, folders searched
 // recursively, hidden files and folders skipped.

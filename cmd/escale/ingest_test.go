@@ -111,3 +111,30 @@ func TestIngestWatchReindex(t *testing.T) {
 	}
 	srv.stop(t)
 }
+
+// TestBudget checks that the bytes held stay within the budget, except a
+// file larger than the whole budget, which passes alone.
+func TestBudget(t *testing.T) {
+	b := newBudget(100)
+	b.acquire(60)
+	admitted := make(chan int64, 3)
+	go func() {
+		b.acquire(50) // 110 > 100: waits for the 60 to go
+		admitted <- 50
+	}()
+	select {
+	case n := <-admitted:
+		t.Fatalf("acquire(%d) with 60 of 100 held returned at once, want it to wait", n)
+	case <-time.After(100 * time.Millisecond):
+	}
+	b.release(60)
+	if n := <-admitted; n != 50 {
+		t.Fatalf("admitted %d, want 50", n)
+	}
+	b.release(50)
+	b.acquire(500) // larger than the budget: alone, it passes
+	b.release(500)
+	if b.used != 0 {
+		t.Errorf("budget used = %d after every release, want 0", b.used)
+	}
+}

@@ -17,8 +17,9 @@ import (
 // builds one segment for the batch, which costs it far less than one per
 // mission, then in merging them. A batch is whatever was read while the
 // previous one was being written: one file when they come one by one, more
-// when extractions run faster than commits. Each Ingest returns once its
-// own file is written, as before.
+// when extractions run faster than commits, and, with Config.Linger, those
+// read within the linger. Each Ingest returns once its own file is written,
+// as before.
 
 // maxBatch bounds the files written together.
 const maxBatch = 64
@@ -30,9 +31,10 @@ type pending struct {
 	set      map[uint64]struct{} // shingles of the text, for twins
 	entry    *store.Entry        // DuplicateOf and Mission are set when written
 
-	done bool // under Service.mu
-	res  *Result
-	err  error
+	taken bool // in a batch being written; under Service.qmu
+	done  bool // under Service.mu
+	res   *Result
+	err   error
 }
 
 // commit writes p, with the files waiting beside it, and returns once p is
@@ -40,6 +42,10 @@ type pending struct {
 func (s *Service) commit(ctx context.Context, p *pending) {
 	s.qmu.Lock()
 	s.queued = append(s.queued, p)
+	s.qcond.Broadcast()
+	if s.cfg.Linger > 0 {
+		s.linger(p)
+	}
 	s.qmu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -50,8 +56,27 @@ func (s *Service) commit(ctx context.Context, p *pending) {
 	n := min(len(s.queued), maxBatch)
 	batch := s.queued[:n:n]
 	s.queued = s.queued[n:]
+	for _, q := range batch {
+		q.taken = true
+	}
 	s.qmu.Unlock()
 	s.commitBatch(ctx, batch)
+}
+
+// linger waits, for at most Config.Linger, until p is taken in a batch, a
+// batch is full, or no other file is being read. Call with qmu held.
+func (s *Service) linger(p *pending) {
+	over := false
+	t := time.AfterFunc(s.cfg.Linger, func() {
+		s.qmu.Lock()
+		over = true
+		s.qcond.Broadcast()
+		s.qmu.Unlock()
+	})
+	defer t.Stop()
+	for !over && !p.taken && len(s.queued) < maxBatch && len(s.workers) > 0 {
+		s.qcond.Wait()
+	}
 }
 
 // commitBatch writes batch. Call with mu held.

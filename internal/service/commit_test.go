@@ -203,3 +203,73 @@ func uniqueText(i int) string {
 	}
 	return b.String()
 }
+
+// gatedExtractor reads "title|city|text" files at once, except those
+// starting with "attendre:", which wait for gate to close.
+type gatedExtractor struct {
+	fakeExtractor
+	gate chan struct{}
+}
+
+func (g *gatedExtractor) Extract(ctx context.Context, data []byte, filename string) (*mission.Mission, error) {
+	if rest, ok := strings.CutPrefix(string(data), "attendre:"); ok {
+		<-g.gate
+		data = []byte(rest)
+	}
+	return g.fakeExtractor.Extract(ctx, data, filename)
+}
+
+// TestLingerWaitsForFilesBeingRead checks Config.Linger: a file read waits
+// while another is being read, and both are written together; a file read
+// while no other is being read is written at once, whatever the linger.
+func TestLingerWaitsForFilesBeingRead(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	idx := &batchFakeIndex{fakeIndex: newFakeIndex()}
+	ex := &gatedExtractor{gate: make(chan struct{})}
+	svc, err := New(ctx, st, idx, ex, Config{Workers: 2, Linger: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Alone: written at once (the test would wait an hour otherwise).
+	if _, err := svc.Ingest(ctx, Upload{Filename: "seul.txt", Data: []byte("Seul|Lyon|" + uniqueText(0))}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{1}; !slices.Equal(idx.batches, want) {
+		t.Fatalf("batches after a file alone = %v, want %v", idx.batches, want)
+	}
+
+	slow := make(chan error, 1)
+	go func() {
+		_, err := svc.Ingest(ctx, Upload{Filename: "lent.txt", Data: []byte("attendre:Lent|Lyon|" + uniqueText(1))})
+		slow <- err
+	}()
+	for len(svc.workers) == 0 {
+		time.Sleep(time.Millisecond) // until the slow file is being read
+	}
+	fast := make(chan error, 1)
+	go func() {
+		_, err := svc.Ingest(ctx, Upload{Filename: "vite.txt", Data: []byte("Vite|Lyon|" + uniqueText(2))})
+		fast <- err
+	}()
+	select {
+	case err := <-fast:
+		t.Fatalf("Ingest(vite.txt) returned (%v) while lent.txt was still being read, want it to linger", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	close(ex.gate)
+	if err := <-slow; err != nil {
+		t.Fatalf("Ingest(lent.txt) = %v", err)
+	}
+	if err := <-fast; err != nil {
+		t.Fatalf("Ingest(vite.txt) = %v", err)
+	}
+	if want := []int{1, 2}; !slices.Equal(idx.batches, want) {
+		t.Errorf("batches = %v, want %v: the lingering file written with the slow one", idx.batches, want)
+	}
+}

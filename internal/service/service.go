@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -60,7 +61,12 @@ type Config struct {
 	// once indexed: Reconcile then checks every mission's, not only those
 	// the catalog knows to be stale.
 	Fingerprint func(m *mission.Mission) (string, error)
-	Logger      *slog.Logger
+	// Linger is how long a file read may wait, while others are still
+	// being read, for them to be written with it (commit.go); 0: what is
+	// read is written at once. Bulk ingestion sets it: the index's work
+	// per mission falls as its batches grow.
+	Linger time.Duration
+	Logger *slog.Logger
 }
 
 // Service ingests, corrects, deletes and reindexes missions. It is safe for
@@ -83,6 +89,7 @@ type Service struct {
 
 	queued []*pending // read files waiting for their commit (commit.go); under qmu
 	qmu    sync.Mutex
+	qcond  *sync.Cond // on qmu: a file queued, or a linger over
 }
 
 // New returns a service over a store, an index and an extractor.
@@ -102,12 +109,14 @@ func New(ctx context.Context, st *store.Store, idx Index, ex Extractor, cfg Conf
 	if err != nil {
 		return nil, fmt.Errorf("service: %w", err)
 	}
-	return &Service{
+	s := &Service{
 		store: st, index: idx, ex: ex, cfg: cfg, log: cfg.Logger,
 		slots:   make(chan struct{}, cfg.Workers+cfg.Queue),
 		workers: make(chan struct{}, cfg.Workers),
 		sigs:    sigs,
-	}, nil
+	}
+	s.qcond = sync.NewCond(&s.qmu)
+	return s, nil
 }
 
 // ValidTheme is the taxonomy check the service applies to corrections.
