@@ -65,6 +65,11 @@ func reverseRunes(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := len(s); i > 0; {
+		if c := s[i-1]; c < utf8.RuneSelf {
+			b.WriteByte(c)
+			i--
+			continue
+		}
 		r, n := utf8.DecodeLastRuneInString(s[:i])
 		b.WriteRune(r)
 		i -= n

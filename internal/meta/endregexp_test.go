@@ -96,3 +96,16 @@ func FuzzEndRegexp(f *testing.F) {
 		}
 	})
 }
+
+func TestReverseRunes(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"la mission a ", " a noissim al"},
+		{"l’état de ", " ed taté’l"},
+		{"a\xffb", "b\uFFFDa"},
+	} {
+		if got := reverseRunes(tt.in); got != tt.want {
+			t.Errorf("reverseRunes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
