@@ -159,10 +159,10 @@ func (m *cmap) lookup(code uint32, n int) (string, bool) {
 	return "", false
 }
 
-// split cuts a string shown with a font into codes, using the codespace
-// ranges; fallback is the code length when no range matches.
-func (m *cmap) split(s string, fallback int) []code {
-	var out []code
+// appendSplit cuts a string shown with a font into codes, appended to out,
+// using the codespace ranges; fallback is the code length when no range
+// matches.
+func (m *cmap) appendSplit(out []code, s string, fallback int) []code {
 	for i := 0; i < len(s); {
 		n := 0
 		for _, r := range m.space {

@@ -200,27 +200,26 @@ func readDifferences(d pdf.Value) map[uint32]rune {
 	return out
 }
 
-// codes cuts a shown string into character codes.
-func (f *font) codes(s string) []code {
+// appendCodes cuts a shown string into character codes, appended to dst
+// (the walker reuses one buffer for every string it shows).
+func (f *font) appendCodes(dst []code, s string) []code {
 	if !f.composite {
-		out := make([]code, len(s))
 		for i := 0; i < len(s); i++ {
-			out[i] = code{uint32(s[i]), 1}
+			dst = append(dst, code{uint32(s[i]), 1})
 		}
-		return out
+		return dst
 	}
 	if f.encCMap != nil && len(f.encCMap.space) > 0 {
-		return f.encCMap.split(s, 2)
+		return f.encCMap.appendSplit(dst, s, 2)
 	}
-	out := make([]code, 0, len(s)/2+1)
 	for i := 0; i < len(s); i += 2 {
 		if i+1 == len(s) {
-			out = append(out, code{uint32(s[i]), 1})
+			dst = append(dst, code{uint32(s[i]), 1})
 			break
 		}
-		out = append(out, code{uint32(s[i])<<8 | uint32(s[i+1]), 2})
+		dst = append(dst, code{uint32(s[i])<<8 | uint32(s[i+1]), 2})
 	}
-	return out
+	return dst
 }
 
 // width returns the advance of a code in text space units (before the

@@ -125,8 +125,8 @@ func TestParseCMap(t *testing.T) {
 			t.Errorf("lookup(%#x) = %q, %v; want %q, %v", tt.code, got, ok, tt.want, tt.ok)
 		}
 	}
-	codes := m.split("\x01\x81\x01\x11", 2)
+	codes := m.appendSplit([]code{{7, 1}}, "\x01\x81\x01\x11", 2)[1:]
 	if len(codes) != 3 || codes[1].v != 0x8101 || codes[1].n != 2 {
-		t.Errorf("split = %+v, want 01, 8101, 11", codes)
+		t.Errorf("appendSplit after one code = %+v, want 01, 8101, 11 after it", codes)
 	}
 }
