@@ -84,9 +84,10 @@ type walker struct {
 	ops     int
 	forms   []string // keys of the forms being drawn, to stop cycles
 	stopped bool
-	drawn   map[uint64]int // glyphs by character and rounded position
-	resKey  string         // identity of the resources in use, "" until needed
-	byName  map[string]*font
+	drawn   map[uint64]int  // glyphs by character and rounded position
+	resKey  string          // identity of the resources in use, "" until needed
+	missing map[string]bool // fonts not found on this page, by resources and name
+	codes   []code          // the codes of the string shown last
 }
 
 // Glyphs drawn again at almost the same place (fake bold: text drawn
@@ -309,21 +310,30 @@ func (w *walker) nextLine(tx, ty float64) {
 
 // font finds a font resource, parsed once per font object for the whole
 // document: the same resource name may stand for different fonts on
-// different pages.
+// different pages, so a font is found by its name in resources written
+// alike. A font found is kept for the document; one missing or unreadable
+// is looked for again on each page, where it counts as a failure again.
 func (w *walker) font(res pdf.Value, name string) *font {
 	if w.resKey == "" {
 		w.resKey = res.String()
 	}
 	k := w.resKey + "\x00" + name
-	if f, ok := w.byName[k]; ok {
+	if f, ok := w.rd.fontsByName[k]; ok {
 		return f
 	}
-	if w.byName == nil {
-		w.byName = map[string]*font{}
+	if w.missing[k] {
+		return nil
 	}
 	f := w.fontUncached(res, name)
-	w.byName[k] = f
-	return f
+	if f != nil {
+		w.rd.fontsByName[k] = f
+		return f
+	}
+	if w.missing == nil {
+		w.missing = map[string]bool{}
+	}
+	w.missing[k] = true
+	return nil
 }
 
 func (w *walker) fontUncached(res pdf.Value, name string) (f *font) {
@@ -351,7 +361,8 @@ func (w *walker) show(s string) {
 		w.rd.warn("Une police ne permet pas de retrouver le texte (pas de table ToUnicode) : une partie du texte est illisible.")
 	}
 	size := w.gs.fontSize
-	for _, c := range f.codes(s) {
+	w.codes = f.appendCodes(w.codes[:0], s)
+	for _, c := range w.codes {
 		adv := f.width(c)
 		trm := w.tm.mul(w.gs.ctm)
 		text := ""

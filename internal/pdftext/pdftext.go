@@ -104,16 +104,18 @@ func textLen(d *layout.Document) int {
 
 // reader holds what one read shares across pages.
 type reader struct {
-	pdf      *pdf.Reader
-	opts     Options
-	budget   int64 // decompressed bytes left for the document
-	fonts    map[string]*font
-	forms    map[string][]byte
-	warnings []string
-	warned   map[string]bool
-	failures int // library failures on objects
-	fallback *font
-	spare    pageBuffers // left by the page read last, for the next
+	pdf    *pdf.Reader
+	opts   Options
+	budget int64 // decompressed bytes left for the document
+	fonts  map[string]*font
+	// fontsByName are the fonts found by name in resources (walker.font).
+	fontsByName map[string]*font
+	forms       map[string][]byte
+	warnings    []string
+	warned      map[string]bool
+	failures    int // library failures on objects
+	fallback    *font
+	spare       pageBuffers // left by the page read last, for the next
 }
 
 // pageBuffers are a page's glyphs and their index, reused from page to page:
@@ -141,7 +143,7 @@ func readOnce(ctx context.Context, data []byte, opts Options, rebuild bool) (*la
 	}
 	rd := &reader{
 		pdf: pr, opts: opts, budget: opts.MaxDocumentBytes,
-		fonts: map[string]*font{}, forms: map[string][]byte{}, warned: map[string]bool{},
+		fonts: map[string]*font{}, fontsByName: map[string]*font{}, forms: map[string][]byte{}, warned: map[string]bool{},
 	}
 	for _, w := range warns {
 		rd.warn(w)
