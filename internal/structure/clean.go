@@ -29,30 +29,48 @@ func Clean(s string) string {
 	if isClean(s) {
 		return s
 	}
+	if !strings.ContainsFunc(s, func(r rune) bool { _, changed := cleanRune(r); return changed }) {
+		return norm.NFC.String(s) // s itself when already composed: most text
+	}
 	s = strings.ToValidUTF8(s, "")
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-		case r >= 0x80 && r <= 0x9f:
-			if c := charmap.Windows1252.DecodeByte(byte(r)); c != utf8.RuneError {
-				b.WriteRune(c)
-			}
-		case ligatures[r] != "":
-			b.WriteString(ligatures[r])
-		case isPrivate(r):
-		case r == '\t':
-			b.WriteRune(r)
-		case r == '\u00ad':
-			b.WriteRune(r) // resolved when lines are joined
-		case r < 0x20 || r == 0x7f:
-		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff':
-		default:
+		if out, changed := cleanRune(r); changed {
+			b.WriteString(out)
+		} else {
 			b.WriteRune(r)
 		}
 	}
 	return norm.NFC.String(b.String())
+}
+
+// cleanRune returns what Clean writes for r when that is not r itself.
+func cleanRune(r rune) (out string, changed bool) {
+	switch {
+	case r >= 0x20 && r < 0x7f:
+		return "", false
+	case r == utf8.RuneError:
+		return "", true
+	case r >= 0x80 && r <= 0x9f:
+		if c := charmap.Windows1252.DecodeByte(byte(r)); c != utf8.RuneError {
+			return string(c), true
+		}
+		return "", true
+	case ligatures[r] != "":
+		return ligatures[r], true
+	case isPrivate(r):
+		return "", true
+	case r == '\t':
+		return "", false
+	case r == '\u00ad':
+		return "", false // resolved when lines are joined
+	case r < 0x20 || r == 0x7f:
+		return "", true
+	case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff':
+		return "", true
+	}
+	return "", false
 }
 
 // isClean is the fast path: printable ASCII needs no repair.

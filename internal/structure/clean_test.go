@@ -1,6 +1,13 @@
 package structure
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
+)
 
 func TestClean(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -21,6 +28,46 @@ func TestClean(t *testing.T) {
 			t.Errorf("Clean(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// cleanEveryRune is Clean as it was written first, rebuilding every text
+// rune by rune: the reference FuzzClean holds Clean's fast paths to.
+func cleanEveryRune(s string) string {
+	if isClean(s) {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "")
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == utf8.RuneError:
+		case r >= 0x80 && r <= 0x9f:
+			if c := charmap.Windows1252.DecodeByte(byte(r)); c != utf8.RuneError {
+				b.WriteRune(c)
+			}
+		case ligatures[r] != "":
+			b.WriteString(ligatures[r])
+		case isPrivate(r):
+		case r == '\t' || r == '\u00ad':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+func FuzzClean(f *testing.F) {
+	for _, s := range []string{"plain", "d’été « x »", "Que\u0301bec", "l\u0092AIVP", "\ufb01n", "bad \xff", "\uf0b7 a\tb\x01", "inter\u00ad"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Clean(s), cleanEveryRune(s); got != want {
+			t.Errorf("Clean(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
 
 func TestJoin(t *testing.T) {
