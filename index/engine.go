@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -892,8 +893,63 @@ type docScores struct {
 // scoreDocs scores documents of s (in index order) exactly, as rankSearcher
 // does, reading each posting list once; with highlights, it keeps the term
 // locations in the fields the profile highlights, as rankSearcher does for
-// Bleve's highlighter.
+// Bleve's highlighter. Reading the lists is most of a search's time: with
+// more than one processor, the segments' two halves are read at once.
 func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlights bool) (docScores, error) {
+	cut := s.split(docs)
+	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
+		return scoreRange(s, sc, specs, docs, highlights)
+	}
+	// Every list is looked up before the halves share the snapshot's
+	// lists, which they then only read.
+	for _, sp := range specs {
+		if _, err := s.postings(sc.q.prof.field[sp.role], sp.term); err != nil {
+			return docScores{}, err
+		}
+	}
+	var late docScores
+	var lateErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { late, lateErr = scoreRange(s, sc, specs, docs[cut:], highlights) })
+	r, err := scoreRange(s, sc, specs, docs[:cut], highlights)
+	wg.Wait()
+	if err = cmp.Or(err, lateErr); err != nil {
+		return docScores{}, err
+	}
+	r.scores = append(r.scores, late.scores...)
+	r.matched = append(r.matched, late.matched...)
+	if highlights {
+		r.locs = append(r.locs, late.locs...)
+	}
+	return r, nil
+}
+
+// split returns where to cut docs (global numbers in index order) so that
+// each part covers about half of the index's documents, on a segment
+// boundary; 0 when the documents are too few to be worth two goroutines or
+// lie on one side.
+func (s *snapshot) split(docs []uint32) int {
+	const minDocs = 64
+	if len(docs) < minDocs || len(s.segs) < 2 {
+		return 0
+	}
+	// The segment boundary nearest the middle of the index.
+	i, _ := slices.BinarySearch(s.base, s.maxDoc/2)
+	if i == len(s.base) || i > 0 && s.maxDoc/2-s.base[i-1] < s.base[i]-s.maxDoc/2 {
+		i--
+	}
+	if i <= 0 {
+		return 0
+	}
+	cut, _ := slices.BinarySearch(docs, uint32(s.base[i]))
+	if cut == 0 || cut == len(docs) {
+		return 0
+	}
+	return cut
+}
+
+// scoreRange is scoreDocs in one goroutine.
+func scoreRange(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlights bool) (docScores, error) {
 	nWords := len(sc.q.words)
 	prof := sc.q.prof
 	states := make([]docState, len(docs))

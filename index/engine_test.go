@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
+
 	"escale/internal/gazetteer"
 	"escale/internal/mission"
 	"escale/internal/score"
@@ -213,4 +215,33 @@ func TestEngineSegments(t *testing.T) {
 		}
 	}
 	compareEngine(t, ix, qs)
+}
+
+// TestSplit checks where scoreDocs cuts its documents in two: on the
+// segment boundary nearest the middle of the index, never leaving a side
+// empty, and not at all for a few documents.
+func TestSplit(t *testing.T) {
+	s := &snapshot{base: []uint64{0, 50, 100, 140}, maxDoc: 150, segs: make([]*scorch.SegmentSnapshot, 4)}
+	seq := func(from, to uint32) []uint32 {
+		var out []uint32
+		for d := from; d < to; d++ {
+			out = append(out, d)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		docs []uint32
+		want int
+	}{
+		{"every document", seq(0, 150), 100}, // 50 and 100 are both 25 from the middle: the later
+		{"the second half", seq(60, 150), 40},
+		{"spread", append(seq(0, 40), seq(110, 150)...), 40},
+		{"one side", seq(0, 100), 0},
+		{"few", seq(0, 20), 0},
+	} {
+		if got := s.split(c.docs); got != c.want {
+			t.Errorf("%s: split(%d docs from %d) = %d, want %d", c.name, len(c.docs), c.docs[0], got, c.want)
+		}
+	}
 }
