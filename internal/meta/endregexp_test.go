@@ -3,6 +3,8 @@ package meta
 import (
 	"regexp"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"escale/internal/score"
 )
@@ -43,8 +45,8 @@ func TestEndRegexp(t *testing.T) {
 }
 
 // TestEndRegexpCorpus compares each endRegexp with its pattern run forward
-// on the folded text before every word of the annotated reports' texts, where
-// a mention may start.
+// on the folded text before every capitalised word of the annotated reports'
+// texts, where a mention may start.
 func TestEndRegexpCorpus(t *testing.T) {
 	var texts []string
 	for _, corpus := range []string{"../../testdata/corpus/visible", "../../testdata/corpus/extra"} {
@@ -61,7 +63,7 @@ func TestEndRegexpCorpus(t *testing.T) {
 		matches := 0
 		for _, text := range texts {
 			for i := range text {
-				if i == 0 || text[i-1] != ' ' && text[i-1] != '\n' {
+				if r, _ := utf8.DecodeRuneInString(text[i:]); i == 0 || text[i-1] != ' ' || !unicode.IsUpper(r) {
 					continue
 				}
 				b := before(text, i, 90)
