@@ -41,6 +41,17 @@ func (g *memoryCgroup) wrap(argv []string) []string {
 	return append([]string{"sh", "-c", `echo $$ > "$0" && exec "$@"`, filepath.Join(g.dir, "cgroup.procs")}, argv...)
 }
 
+// dropPageCache empties the kernel's page cache (clean pages only). A page
+// already cached is charged to the group that read it first: without this,
+// the index pages an earlier run read would stay resident in the limited
+// server, uncounted by its group.
+func dropPageCache() error {
+	if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("1"), 0o200); err != nil {
+		return fmt.Errorf("memory limit: drop the page cache first: %w", err)
+	}
+	return nil
+}
+
 // remove deletes the group; it must be empty (its process ended).
 func (g *memoryCgroup) remove() error {
 	return os.Remove(g.dir)

@@ -45,6 +45,11 @@ func startServer(ctx context.Context, c config, data string) (*server, time.Dura
 	argv := []string{c.escale, "serve", "--addr", addr, "--data", data}
 	var cg *memoryCgroup
 	if c.memLimit > 0 {
+		syscall.Sync()
+		if err := dropPageCache(); err != nil {
+			logf.Close()
+			return nil, 0, err
+		}
 		if cg, err = newMemoryCgroup(fmt.Sprintf("escale-bench-%d", os.Getpid()), c.memLimit); err != nil {
 			logf.Close()
 			return nil, 0, err
