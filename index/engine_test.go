@@ -215,6 +215,20 @@ func TestEngineSegments(t *testing.T) {
 		}
 	}
 	compareEngine(t, ix, qs)
+
+	// IDs reads the segments too: the same ids and fingerprints as Bleve's
+	// search gives, deleted and replaced missions included.
+	got, err := ix.IDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ix.idsBleve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); len(got) != int(n) || !reflect.DeepEqual(got, want) {
+		t.Errorf("IDs() = %d ids, want the %d of Bleve's search (index count %d); equal: %v", len(got), len(want), n, reflect.DeepEqual(got, want))
+	}
 }
 
 // TestSplit checks where scoreDocs cuts its documents in two: on the

@@ -358,6 +358,52 @@ func (ix *Index) passageIDs(id string) ([]string, error) {
 // indexed under it. The service compares them with the catalog at start and
 // puts again any mission whose fingerprint differs (Fingerprint).
 func (ix *Index) IDs() (map[string]string, error) {
+	s, ok, err := openSnapshot(ix.missions, nil)
+	if err != nil {
+		return nil, fmt.Errorf("index: ids: %w", err)
+	}
+	if !ok {
+		return ix.idsBleve()
+	}
+	defer s.close()
+	out, err := s.ids()
+	if err != nil {
+		return nil, fmt.Errorf("index: ids: %w", err)
+	}
+	return out, nil
+}
+
+// ids reads every live document's id and fingerprint from the segments'
+// dictionaries, a pass over two fields. Bleve's way (idsBleve), a search
+// sorted by id a page at a time, sorts the whole index again for each
+// page: 4.5 s at 100,000 missions, against 0.3 s.
+func (s *snapshot) ids() (map[string]string, error) {
+	out := make(map[string]string, s.live)
+	for _, ss := range s.segs {
+		seg := ss.Segment()
+		ids := make([]string, seg.Count())
+		fps := make([]string, seg.Count())
+		for field, to := range map[string][]string{"_id": ids, fFP: fps} {
+			err := eachTerm(seg, field, func(term string, docs func(func(uint64))) {
+				docs(func(d uint64) { to[d] = term })
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		del := ss.Deleted()
+		for d, id := range ids {
+			if id != "" && (del == nil || !del.Contains(uint32(d))) {
+				out[id] = fps[d]
+			}
+		}
+	}
+	return out, nil
+}
+
+// idsBleve is IDs through Bleve's search, for an index that is not scorch
+// (and, in the tests, the reference ids is held to).
+func (ix *Index) idsBleve() (map[string]string, error) {
 	out := map[string]string{}
 	const page = 1000
 	var after []string
