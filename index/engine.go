@@ -60,7 +60,11 @@ type snapshot struct {
 // tables, or ok false when the index is not a scorch index (the caller then
 // searches through Bleve).
 func (ix *Index) openSnapshot() (*snapshot, bool, error) {
-	return openSnapshot(ix.missions, ix.tables)
+	s, ok, err := openSnapshot(ix.missions, ix.tables)
+	if ok {
+		ix.random[0].check(s.segs)
+	}
+	return s, ok, err
 }
 
 // openSnapshot returns a view of idx, with the tables of its segments when

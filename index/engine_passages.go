@@ -32,6 +32,7 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 		return false, err
 	}
 	defer s.close()
+	ix.random[1].check(s.segs)
 	// The hits' passages, in index order, and whose hit each is. A mission's
 	// live passages were indexed together: they are all in one segment.
 	var docs []uint32

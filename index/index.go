@@ -74,6 +74,7 @@ type Index struct {
 	stats    atomic.Pointer[stats]
 	write    sync.Mutex             // a mission and its passages change together
 	tables   *tables                // the missions' segments as their search reads them (segtable.go)
+	random   [2]*randomReads        // the missions' and the passages' segments advised (advise.go)
 	trace    func(hits, scored int) // benchmarks: how many hits each search scored
 }
 
@@ -110,7 +111,8 @@ func Open(dir string, opts Options) (*Index, error) {
 		missions.Close()
 		return nil, err
 	}
-	ix := &Index{missions: missions, passages: passages, log: log, places: opts.Places, tables: newTables()}
+	ix := &Index{missions: missions, passages: passages, log: log, places: opts.Places, tables: newTables(),
+		random: [2]*randomReads{newRandomReads(dir, log), newRandomReads(dir, log)}}
 	ix.fr = mm.AnalyzerNamed(AnalyzerFrench)
 	ix.exact = mm.AnalyzerNamed(AnalyzerExact)
 	ix.root = mm.AnalyzerNamed(AnalyzerRoot)
