@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // randomReads, one per Bleve index, makes sure the kernel is told that the index's segment
@@ -17,10 +18,12 @@ import (
 // again at every search. The advice is given when a segment is first seen
 // (Open, and the segments that ingestion and merges write later).
 type randomReads struct {
-	dir  string // the index directory, as the kernel names mapped files
-	log  *slog.Logger
-	mu   sync.Mutex
-	seen map[uint64]bool // segment ids of one Bleve index
+	dir string // the index directory, as the kernel names mapped files
+	log *slog.Logger
+	mu  sync.Mutex
+	// The segments of one Bleve index, by the segment itself: a segment
+	// written to disk keeps its id but becomes another, file-backed, one.
+	seen map[segment.Segment]bool
 }
 
 func newRandomReads(dir string, log *slog.Logger) *randomReads {
@@ -30,7 +33,7 @@ func newRandomReads(dir string, log *slog.Logger) *randomReads {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
-	return &randomReads{dir: dir, log: log, seen: map[uint64]bool{}}
+	return &randomReads{dir: dir, log: log, seen: map[segment.Segment]bool{}}
 }
 
 // check advises every mapped segment file of the index when segs holds
@@ -41,7 +44,7 @@ func (a *randomReads) check(segs []*scorch.SegmentSnapshot) {
 	defer a.mu.Unlock()
 	fresh := false
 	for _, ss := range segs {
-		if !a.seen[ss.Id()] {
+		if !a.seen[ss.Segment()] {
 			fresh = true
 			break
 		}
@@ -50,9 +53,9 @@ func (a *randomReads) check(segs []*scorch.SegmentSnapshot) {
 		return
 	}
 	// Forget the segments merged away, so that the set stays small.
-	seen := make(map[uint64]bool, len(segs))
+	seen := make(map[segment.Segment]bool, len(segs))
 	for _, ss := range segs {
-		seen[ss.Id()] = true
+		seen[ss.Segment()] = true
 	}
 	a.seen = seen
 	if n, err := adviseRandom(a.dir); err != nil {
