@@ -390,8 +390,10 @@ type entry struct {
 // population weighed by how well known they are: a place libgeonames names
 // in French and a capital count three times each, a match on an alias
 // (« Monaco » for Munich in Italian) one twentieth.
-func (f *file) weight(e entry) float64 {
-	c := &f.cities[e.city]
+func (f *file) weight(e entry) float64 { return likelihood(&f.cities[e.city], e.alias) }
+
+// likelihood is a city's weight when a name may mean it (see weight).
+func likelihood(c *City, alias bool) float64 {
 	w := float64(c.Population + 1)
 	if c.Notable {
 		w *= 3
@@ -399,7 +401,7 @@ func (f *file) weight(e entry) float64 {
 	if c.Capital {
 		w *= 3
 	}
-	if e.alias {
+	if alias {
 		w /= 20
 	}
 	return w

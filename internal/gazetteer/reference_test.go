@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -57,30 +56,21 @@ func refLoad(r io.Reader) (*refGazetteer, error) {
 		f := strings.Split(line, "\t")
 		switch f[0] {
 		case "country":
-			if len(f) < 3 || f[1] == "" || f[2] == "" {
-				return nil, fmt.Errorf("gazetteer: line %d: a country needs a code and a name", n)
-			}
-			c := Country{Code: f[1], Name: f[2]}
-			if len(f) > 3 {
-				c.Aliases = refSplitList(f[3])
+			c, err := parseCountry(f)
+			if err != nil {
+				return nil, fmt.Errorf("gazetteer: line %d: %w", n, err)
 			}
 			g.byCode[c.Code] = len(g.countries)
 			g.countries = append(g.countries, c)
 		case "region":
-			if len(f) < 3 || len(f[1]) < 4 || f[1][2] != '-' || f[2] == "" {
-				return nil, fmt.Errorf("gazetteer: line %d: a region needs an ISO 3166-2 code (« CA-QC ») and a name", n)
-			}
-			r := Region{Code: f[1], Name: f[2], CountryCode: f[1][:2]}
-			if len(f) > 3 {
-				r.Aliases = refSplitList(f[3])
-			}
-			if len(f) > 4 {
-				r.CommonWord = strings.Contains(f[4], "W")
+			r, err := parseRegion(f)
+			if err != nil {
+				return nil, fmt.Errorf("gazetteer: line %d: %w", n, err)
 			}
 			g.regions = append(g.regions, r)
 			regionLines = append(regionLines, n)
 		case "city":
-			c, err := refParseCity(f)
+			c, err := parseCity(f)
 			if err != nil {
 				return nil, fmt.Errorf("gazetteer: line %d: %w", n, err)
 			}
@@ -168,70 +158,9 @@ func (g *refGazetteer) index(k string, i int32, alias bool) {
 	g.cityBy[k] = append(g.cityBy[k], refEntry{i, alias})
 }
 
-func (g *refGazetteer) weight(e refEntry) float64 {
-	c := &g.cities[e.city]
-	w := float64(c.Population + 1)
-	if c.Notable {
-		w *= 3
-	}
-	if c.Capital {
-		w *= 3
-	}
-	if e.alias {
-		w /= 20
-	}
-	return w
-}
-
-func refSplitList(s string) []string {
-	var out []string
-	for _, a := range strings.Split(s, "|") {
-		if a = strings.TrimSpace(a); a != "" {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-func refParseCity(f []string) (City, error) {
-	if len(f) < 9 {
-		return City{}, fmt.Errorf("city: %d fields, want 9", len(f))
-	}
-	id, err := strconv.Atoi(f[1])
-	if err != nil {
-		return City{}, fmt.Errorf("city id %q: %w", f[1], err)
-	}
-	if strings.TrimSpace(f[2]) == "" {
-		return City{}, fmt.Errorf("city %d has no name", id)
-	}
-	c := City{ID: id, Name: f[2], Aliases: refSplitList(f[3]), CountryCode: f[4]}
-	if f[5] != "" {
-		if c.Population, err = strconv.Atoi(f[5]); err != nil {
-			return City{}, fmt.Errorf("city %d population %q: %w", id, f[5], err)
-		}
-	}
-	if c.Lat, err = strconv.ParseFloat(f[6], 64); err != nil && f[6] != "" {
-		return City{}, fmt.Errorf("city %d latitude %q: %w", id, f[6], err)
-	}
-	if c.Lon, err = strconv.ParseFloat(f[7], 64); err != nil && f[7] != "" {
-		return City{}, fmt.Errorf("city %d longitude %q: %w", id, f[7], err)
-	}
-	for _, r := range f[8] {
-		switch r {
-		case 'C':
-			c.Capital = true
-		case 'A':
-			c.Admin = true
-		case 'F':
-			c.Notable = true
-		case 'W':
-			c.CommonWord = true
-		case 'P':
-			c.Port = true
-		}
-	}
-	return c, nil
-}
+// The reference orders, splits and parses as the package does: what it
+// checks is the compiled index, not the format's decisions.
+func (g *refGazetteer) weight(e refEntry) float64 { return likelihood(&g.cities[e.city], e.alias) }
 
 func (g *refGazetteer) Len() int { return len(g.cities) }
 
