@@ -207,16 +207,25 @@ func (s *Service) indexAll(ctx context.Context, batch []*pending) {
 			}
 		}
 	}
-	var done []store.Indexed
-	for _, p := range batch {
+	var done []*store.Entry
+	for i, p := range batch {
 		if p.err != nil {
 			continue
 		}
 		e := p.entry
-		done = append(done, store.Indexed{ID: e.ID, Version: e.Version})
-		p.res = &Result{Mission: e.Record(), Created: true}
+		done = append(done, e)
+		p.res = &Result{Mission: recs[i], Created: true}
 		s.log.Info("mission ingested", "mission_id", e.ID, "filename", e.Extracted.Filename, "size", e.Extracted.Size,
 			"source", p.logEntry.Source, "duplicate_of", e.DuplicateOf)
+	}
+	s.markIndexed(ctx, done)
+}
+
+// markIndexed records that the index has entries, in one transaction.
+func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
+	done := make([]store.Indexed, len(entries))
+	for i, e := range entries {
+		done[i] = store.Indexed{ID: e.ID, Version: e.Version}
 	}
 	if err := s.store.MarkAllIndexed(ctx, done); err != nil {
 		// The index has them; at worst the next start indexes them again.

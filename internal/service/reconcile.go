@@ -105,14 +105,7 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 		if err := bi.PutBatch(recs); err != nil {
 			return fmt.Errorf("service: reconcile: index: %w", err)
 		}
-		done := make([]store.Indexed, len(pending))
-		for i, e := range pending {
-			done[i] = store.Indexed{ID: e.ID, Version: e.Version}
-		}
-		if err := s.store.MarkAllIndexed(ctx, done); err != nil {
-			// The index has them; at worst the next start indexes them again.
-			s.log.Warn("mark indexed", "missions", len(done), "err", err)
-		}
+		s.markIndexed(ctx, pending)
 		pending = pending[:0]
 		return nil
 	}
