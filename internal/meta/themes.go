@@ -16,19 +16,23 @@ func themes(m *mission.Mission, t *taxonomy.Taxonomy) []string {
 	for _, o := range m.Objectives {
 		passages = append(passages, o.Text)
 	}
+	first := len(passages) // the outcomes' passages come last
 	for i := range m.Outcomes {
 		o := &m.Outcomes[i]
 		s := o.Text
 		if o.Title != nil {
 			s = *o.Title + ". " + s
 		}
-		o.Themes = t.Classify(s)
 		passages = append(passages, s)
 	}
 	if len(m.Objectives) == 0 && len(m.Outcomes) == 0 {
 		return fallbackThemes(m, t)
 	}
-	return t.ClassifyReport(passages)
+	report, each := t.ClassifyReport(passages)
+	for i := range m.Outcomes {
+		m.Outcomes[i].Themes = each[first+i]
+	}
+	return report
 }
 
 // fallbackThemes classifies the paragraphs of a report whose objectives and

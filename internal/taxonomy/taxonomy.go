@@ -347,28 +347,31 @@ func (t *Taxonomy) about(n int, scores []float64) []int {
 
 // ClassifyReport returns the ids of the themes of a report made of these
 // passages (its title, objectives and outcomes), in taxonomy order: the
-// themes of each passage (Classify), and those whose terms weigh at least
-// ReportThreshold over all the passages.
-func (t *Taxonomy) ClassifyReport(passages []string) []string {
+// themes of each passage, and those whose terms weigh at least
+// ReportThreshold over all the passages. each[i] is what Classify gives for
+// passages[i], found on the way: callers that want both read each passage
+// once.
+func (t *Taxonomy) ClassifyReport(passages []string) (report []string, each [][]string) {
 	found := make([]bool, len(t.Themes))
 	total := make([]float64, len(t.Themes))
-	for _, p := range passages {
+	each = make([][]string, len(passages))
+	for j, p := range passages {
 		ws := words(p)
 		scores := t.score(ws)
 		for _, i := range t.about(len(ws), scores) {
 			found[i] = true
+			each[j] = append(each[j], t.Themes[i].ID)
 		}
 		for i, s := range scores {
 			total[i] += s
 		}
 	}
-	var out []string
 	for i, th := range t.Themes {
 		if found[i] || t.ReportThreshold > 0 && total[i] >= t.ReportThreshold {
-			out = append(out, th.ID)
+			report = append(report, th.ID)
 		}
 	}
-	return out
+	return report, each
 }
 
 // Has reports whether id is one of the taxonomy's themes.

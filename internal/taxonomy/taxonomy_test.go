@@ -177,8 +177,14 @@ theme velo Vélo
 		{"no passage", nil, nil},
 	}
 	for _, tt := range tests {
-		if got := tx.ClassifyReport(tt.passages); !slices.Equal(got, tt.want) {
+		got, each := tx.ClassifyReport(tt.passages)
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("%s: ClassifyReport(%q) = %v, want %v", tt.name, tt.passages, got, tt.want)
+		}
+		for i, p := range tt.passages {
+			if want := tx.Classify(p); !slices.Equal(each[i], want) {
+				t.Errorf("%s: ClassifyReport(%q) passage %d = %v, want Classify's %v", tt.name, tt.passages, i, each[i], want)
+			}
 		}
 	}
 }
@@ -216,7 +222,8 @@ func FuzzLoadAndClassify(f *testing.F) {
 				t.Fatalf("Classify(%q) = unknown theme %q", text, id)
 			}
 		}
-		for _, id := range tx.ClassifyReport([]string{text, data}) {
+		report, _ := tx.ClassifyReport([]string{text, data})
+		for _, id := range report {
 			if !tx.Has(id) {
 				t.Fatalf("ClassifyReport(%q) = unknown theme %q", text, id)
 			}
