@@ -474,8 +474,6 @@ func newFacetFilter(d dictView, p *plan, q Query, text, secByText bool) *facetFi
 // them off each segment's totals instead.
 func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32, counts []int32, secCounts [8]int32) {
 	s := e.s
-	counts = make([]int32, len(s.dict.value))
-	var secHist [256]int32 // hits by the set of section kinds their text matches in
 	if need == 0 {
 		// Every live document is a candidate.
 		for si, ss := range s.segs {
@@ -488,8 +486,47 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 			}
 		}
 	}
-	for si, ss := range s.segs {
-		base, n, tab := s.base[si], ss.Segment().Count(), s.tabs[si]
+	// Each half of the segments is filtered and counted on its own, at
+	// once when there are two processors, then the halves are added up.
+	var parts [2]filtered
+	s.halves(func(h, lo, hi int) { parts[h] = e.filterSegs(f, need, lo, hi) })
+	hits = append(parts[0].hits, parts[1].hits...)
+	var secHist [256]int32
+	for _, p := range parts {
+		for mask, n := range p.secHist {
+			secHist[mask] += n
+		}
+	}
+	for mask, n := range secHist {
+		for k := range secCounts {
+			if mask&(1<<k) != 0 {
+				secCounts[k] += n
+			}
+		}
+	}
+	most := 2*uint64(len(hits)) > s.live
+	s.halves(func(h, lo, hi int) { e.countSegs(&parts[h], most, lo, hi) })
+	counts = parts[0].counts
+	for o, n := range parts[1].counts {
+		counts[o] += n
+	}
+	return hits, counts, secCounts
+}
+
+// filtered is what filterSegs and countSegs find in a range of segments.
+type filtered struct {
+	hits    []uint32
+	counts  []int32
+	secHist [256]int32 // hits by the set of section kinds their text matches in
+}
+
+// filterSegs is filterAndCount's first pass over segments lo to hi: the
+// hits, and the counts of the documents failing one facet's selection.
+func (e *engineSearch) filterSegs(f *facetFilter, need byte, lo, hi int) filtered {
+	s := e.s
+	r := filtered{counts: make([]int32, len(s.dict.value))}
+	for si := lo; si < hi; si++ {
+		base, n, tab := s.base[si], s.segs[si].Segment().Count(), s.tabs[si]
 		for local := uint64(0); local < n; local++ {
 			g := base + local
 			m := e.mark[g]
@@ -511,52 +548,51 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 			}
 			switch {
 			case fail == 0:
-				hits = append(hits, uint32(g))
+				r.hits = append(r.hits, uint32(g))
 				e.mark[g] |= markMain
 				if f.text {
-					secHist[e.secs[g]]++
+					r.secHist[e.secs[g]]++
 				}
 			case fail&(fail-1) == 0: // fails one facet's selection: counts there
 				fi := uint8(bitIndex(fail))
 				if fi == sectionFacet && f.text {
-					secHist[e.secs[g]]++
+					r.secHist[e.secs[g]]++
 					continue
 				}
 				for _, o := range tab.of(local) {
-					if int(o) < len(counts) && s.dict.facet[o] == fi {
-						counts[o]++
+					if int(o) < len(r.counts) && s.dict.facet[o] == fi {
+						r.counts[o]++
 					}
 				}
 			}
 		}
 	}
-	for mask, n := range secHist {
-		for k := range secCounts {
-			if mask&(1<<k) != 0 {
-				secCounts[k] += n
-			}
-		}
-	}
-	if 2*uint64(len(hits)) <= s.live {
-		for _, g := range hits {
+	return r
+}
+
+// countSegs is filterAndCount's second pass over segments lo to hi: it
+// counts the values of r's hits or, when most documents are hits, the
+// segments' totals less the values of the others.
+func (e *engineSearch) countSegs(r *filtered, most bool, lo, hi int) {
+	s := e.s
+	if !most {
+		for _, g := range r.hits {
 			si, local := s.locate(uint64(g))
 			for _, o := range s.tabs[si].of(local) {
-				if int(o) < len(counts) {
-					counts[o]++
+				if int(o) < len(r.counts) {
+					r.counts[o]++
 				}
 			}
 		}
-		return hits, counts, secCounts
+		return
 	}
-	// Most documents are hits: the totals, less the others.
-	for si, ss := range s.segs {
+	for si := lo; si < hi; si++ {
+		ss := s.segs[si]
 		for o, n := range s.tabs[si].liveTotals(ss) {
-			if o < len(counts) {
-				counts[o] += n
+			if o < len(r.counts) {
+				r.counts[o] += n
 			}
 		}
-	}
-	for si, ss := range s.segs {
 		base, n, tab := s.base[si], ss.Segment().Count(), s.tabs[si]
 		del := ss.Deleted()
 		for local := uint64(0); local < n; local++ {
@@ -565,13 +601,12 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 				continue
 			}
 			for _, o := range tab.of(local) {
-				if int(o) < len(counts) {
-					counts[o]--
+				if int(o) < len(r.counts) {
+					r.counts[o]--
 				}
 			}
 		}
 	}
-	return hits, counts, secCounts
 }
 
 func bitIndex(x uint32) int {
@@ -801,7 +836,7 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 		if err := flush(); err != nil {
 			return nil, err
 		}
-		want *= 2
+		want = math.MaxInt
 	}
 	if len(batch) > 0 {
 		if err := flush(); err != nil {
@@ -928,21 +963,46 @@ func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlig
 	return r, nil
 }
 
+// middle returns the segment boundary nearest the middle of the index (the
+// number of the first segment after it), 0 when there is none.
+func (s *snapshot) middle() int {
+	if len(s.segs) < 2 {
+		return 0
+	}
+	i, _ := slices.BinarySearch(s.base, s.maxDoc/2)
+	if i == len(s.base) || i > 0 && s.maxDoc/2-s.base[i-1] < s.base[i]-s.maxDoc/2 {
+		i--
+	}
+	return max(i, 0)
+}
+
+// halves calls fn for the segments before the middle (h = 0, segments lo
+// to hi, hi excluded) and after it (h = 1), in two goroutines when there
+// are two processors. Either range may be empty.
+func (s *snapshot) halves(fn func(h, lo, hi int)) {
+	m := s.middle()
+	if m == 0 || runtime.GOMAXPROCS(0) < 2 {
+		fn(0, 0, len(s.segs))
+		fn(1, len(s.segs), len(s.segs))
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { fn(1, m, len(s.segs)) })
+	fn(0, 0, m)
+	wg.Wait()
+}
+
 // split returns where to cut docs (global numbers in index order) so that
 // each part covers about half of the index's documents, on a segment
 // boundary; 0 when the documents are too few to be worth two goroutines or
 // lie on one side.
 func (s *snapshot) split(docs []uint32) int {
 	const minDocs = 64
-	if len(docs) < minDocs || len(s.segs) < 2 {
+	if len(docs) < minDocs {
 		return 0
 	}
-	// The segment boundary nearest the middle of the index.
-	i, _ := slices.BinarySearch(s.base, s.maxDoc/2)
-	if i == len(s.base) || i > 0 && s.maxDoc/2-s.base[i-1] < s.base[i]-s.maxDoc/2 {
-		i--
-	}
-	if i <= 0 {
+	i := s.middle()
+	if i == 0 {
 		return 0
 	}
 	cut, _ := slices.BinarySearch(docs, uint32(s.base[i]))

@@ -3,9 +3,12 @@ package index
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -92,26 +95,52 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 	if err != nil {
 		return false, fmt.Errorf("index: highlight: %w", err)
 	}
+	// The passages shown, best first within each hit; loading and
+	// highlighting them reads their stored text, one goroutine a processor.
+	var shown []int
 	for _, i := range found {
-		g := docs[i]
-		hi := owner[g]
-		if per[hi] == passagesPerHit {
-			continue
+		hi := owner[docs[i]]
+		if per[hi] < passagesPerHit {
+			per[hi]++
+			shown = append(shown, i)
 		}
-		per[hi]++
+	}
+	dms := make([]*search.DocumentMatch, len(shown))
+	load := func(k int) error {
+		i := shown[k]
 		if err := ctx.Err(); err != nil {
-			return false, err
+			return err
 		}
-		si, local := s.locate(uint64(g))
+		si, local := s.locate(uint64(docs[i]))
 		id, err := s.segs[si].DocID(local)
 		if err != nil {
-			return false, fmt.Errorf("index: highlight: passage %d: %w", g, err)
+			return fmt.Errorf("index: highlight: passage %d: %w", docs[i], err)
 		}
 		dm := &search.DocumentMatch{ID: string(id), Score: r.scores[i], FieldTermLocations: r.locs[i]}
 		dm.Complete(nil)
 		if err, _ := bleve.LoadAndHighlightFields(dm, req, "", s.r, highlighter); err != nil {
-			return false, fmt.Errorf("index: highlight: %w", err)
+			return fmt.Errorf("index: highlight: %w", err)
 		}
+		dms[k] = dm
+		return nil
+	}
+	// Worker w loads passages w, w+n, w+2n...
+	n := min(runtime.GOMAXPROCS(0), len(shown))
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Go(func() {
+			for k := w; k < len(shown) && errs[w] == nil; k += n {
+				errs[w] = load(k)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return false, err
+	}
+	for k, i := range shown {
+		hi, dm := owner[docs[i]], dms[k]
 		if !strings.HasPrefix(dm.ID, hits[hi].MissionID+"/") {
 			return false, fmt.Errorf("index: highlight: passage %s is not one of mission %s", dm.ID, hits[hi].MissionID)
 		}
