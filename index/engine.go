@@ -809,8 +809,9 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 			best = best[:n]
 		}
 	}
-	// Buckets are scored a batch at a time, a batch at least twice the last
-	// (each batch reads the posting lists once, in index order).
+	// Buckets are scored in two batches, as each batch reads the posting
+	// lists once, in index order: the best bounds until there are enough
+	// (twice the page), then every hit whose bound reaches the worst kept.
 	batch, want := []uint32{}, max(2*n, 256)
 	flush := func() error {
 		slices.Sort(batch)
