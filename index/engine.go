@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -36,9 +37,10 @@ import (
 //     counts in f);
 //  3. only the hits whose score could reach the page are scored: a hit's
 //     score is bounded from its marks alone (every saturated term is below
-//     k1+1; coverage, place and year factors are exact), hits are taken by
-//     decreasing bound and scored exactly (frequencies, norms, positions)
-//     until the next bound falls below the page's last score.
+//     k1+1; coverage, place and year factors are exact); hits are taken in
+//     index order, each half of the index in its own goroutine, and scored
+//     exactly (frequencies, norms, positions) unless their bound is below
+//     the worst of the best so far. Each posting list is read once.
 //
 // The scores, the order (ties by index order, as Bleve's) and the counts are
 // those of the Bleve searcher over the same query; TestEngineMatchesBleve
@@ -736,7 +738,7 @@ func better(a, b scored) bool {
 }
 
 // topByScore returns the n best hits, best first, scoring only those whose
-// bound could reach them.
+// bound could reach the worst kept so far.
 func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 	if e.rq == nil {
 		// Only a selection: its own scores, usually all alike.
@@ -748,7 +750,6 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 		return out[:min(n, len(out))], nil
 	}
 	ub := make([]float64, len(hits))
-	var top float64
 	// A bound depends only on the document's marks: hits share a few
 	// patterns, each computed once (when they fit a word).
 	const packable = 7
@@ -756,95 +757,173 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 	for i, g := range hits {
 		if e.nWords > packable {
 			ub[i] = e.bound(uint64(g))
-		} else {
-			key := uint64(e.mark[g] & (markCity | markCtry | markYear))
-			for _, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
-				key = key<<8 | uint64(r)
-			}
-			u, ok := memo[key]
-			if !ok {
-				u = e.bound(uint64(g))
-				memo[key] = u
-			}
-			ub[i] = u
-		}
-		top = max(top, ub[i])
-	}
-	// Hits by decreasing bound, in buckets (index order within each).
-	const nb = 1024
-	bucketOf := func(u float64) int {
-		if top <= 0 {
-			return 0
-		}
-		return min(nb-1, int(u/top*(nb-1)))
-	}
-	start := make([]int, nb+1)
-	for _, u := range ub {
-		start[bucketOf(u)+1]++
-	}
-	for b := 1; b <= nb; b++ {
-		start[b] += start[b-1]
-	}
-	order := make([]uint32, len(hits))
-	fill := slices.Clone(start[:nb])
-	for i, g := range hits {
-		b := bucketOf(ub[i])
-		order[fill[b]] = g
-		fill[b]++
-	}
-	best := make([]scored, 0, n+1)
-	worst := func() scored { return best[len(best)-1] }
-	keep := func(c scored) {
-		if len(best) == n && !better(c, worst()) {
-			return
-		}
-		at, _ := slices.BinarySearchFunc(best, c, func(a, b scored) int {
-			if better(a, b) {
-				return -1
-			}
-			return 1
-		})
-		best = slices.Insert(best, at, c)
-		if len(best) > n {
-			best = best[:n]
-		}
-	}
-	// Buckets are scored in two batches, as each batch reads the posting
-	// lists once, in index order: the best bounds until there are enough
-	// (twice the page), then every hit whose bound reaches the worst kept.
-	batch, want := []uint32{}, max(2*n, 256)
-	flush := func() error {
-		slices.Sort(batch)
-		scores, err := e.scoreDocs(batch)
-		if err != nil {
-			return err
-		}
-		for i, g := range batch {
-			keep(scored{doc: g, score: scores[i]})
-		}
-		batch = batch[:0]
-		return nil
-	}
-	for b := nb - 1; b >= 0; b-- {
-		edge := float64(b+1) / float64(nb-1) * top
-		if len(best) == n && edge < worst().score*(1-1e-9) {
-			break
-		}
-		batch = append(batch, order[start[b]:start[b+1]]...)
-		if len(batch) < want && b > 0 {
 			continue
 		}
-		if err := flush(); err != nil {
+		key := uint64(e.mark[g] & (markCity | markCtry | markYear))
+		for _, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
+			key = key<<8 | uint64(r)
+		}
+		u, ok := memo[key]
+		if !ok {
+			u = e.bound(uint64(g))
+			memo[key] = u
+		}
+		ub[i] = u
+	}
+	// The lists are read once, in index order; with two processors, each
+	// half of the index in its own goroutine, which keeps its own best.
+	cut := e.s.split(hits)
+	shared := newSharedBar()
+	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
+		top, err := e.rising(hits, ub, n, shared)
+		e.scored += top.scored
+		return top.best, err
+	}
+	for _, sp := range e.specs {
+		if _, err := e.s.postings(e.rq.prof.field[sp.role], sp.term); err != nil {
 			return nil, err
 		}
-		want = math.MaxInt
 	}
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
-			return nil, err
+	var late topN
+	var lateErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { late, lateErr = e.rising(hits[cut:], ub[cut:], n, shared) })
+	top, err := e.rising(hits[:cut], ub[:cut], n, shared)
+	wg.Wait()
+	if err = cmp.Or(err, lateErr); err != nil {
+		return nil, err
+	}
+	e.scored += top.scored + late.scored
+	for _, c := range late.best {
+		top.keep(c)
+	}
+	return top.best, nil
+}
+
+// topN keeps the n best documents offered, best first.
+type topN struct {
+	n      int
+	best   []scored
+	scored int // documents scored (for tests and benchmarks)
+}
+
+// bar is the score a document must reach to be kept, -Inf while there
+// are fewer than n.
+func (t *topN) bar() float64 {
+	if len(t.best) < t.n {
+		return math.Inf(-1)
+	}
+	return t.best[len(t.best)-1].score
+}
+
+func (t *topN) keep(c scored) {
+	if len(t.best) == t.n && !better(c, t.best[len(t.best)-1]) {
+		return
+	}
+	at, _ := slices.BinarySearchFunc(t.best, c, func(a, b scored) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
+	t.best = slices.Insert(t.best, at, c)
+	if len(t.best) > t.n {
+		t.best = t.best[:t.n]
+	}
+}
+
+// sharedBar is the highest bar of the goroutines of a search: the worst
+// of the n best of any part of the index is a bar for the whole.
+type sharedBar struct{ bits atomic.Uint64 }
+
+func newSharedBar() *sharedBar {
+	b := &sharedBar{}
+	b.bits.Store(math.Float64bits(math.Inf(-1)))
+	return b
+}
+
+func (b *sharedBar) get() float64 { return math.Float64frombits(b.bits.Load()) }
+
+func (b *sharedBar) raise(v float64) {
+	for {
+		old := b.bits.Load()
+		if math.Float64frombits(old) >= v || b.bits.CompareAndSwap(old, math.Float64bits(v)) {
+			return
 		}
 	}
-	return best, nil
+}
+
+// rising scores docs (in index order, ub their bounds) one after the
+// other, each against every posting list, skipping those whose bound is
+// below the worst of the n best so far (or the shared bar, when higher):
+// the bar rises as documents are scored, and each list is read once, up to
+// the last document scored.
+func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *sharedBar) (topN, error) {
+	s, sc := e.s, &e.sc
+	top := topN{n: n}
+	prox := len(sc.q.words) > 1
+	// A list's iterator in the current segment, and the posting it stands
+	// on: Advance moves past it, so a later document it may be must find
+	// it here.
+	type cursor struct {
+		pi   segment.PostingsIterator
+		p    segment.Posting
+		done bool
+		locs bool
+	}
+	curs := make([]cursor, len(e.specs))
+	st := newDocState(len(sc.q.words), len(sc.alts))
+	seg := -1
+	for i, g := range docs {
+		if ub[i] < max(top.bar(), shared.get())*(1-1e-9) {
+			continue
+		}
+		si, local := s.locate(uint64(g))
+		if si != seg {
+			seg = si
+			for j, sp := range e.specs {
+				pls, err := s.postings(sc.q.prof.field[sp.role], sp.term)
+				if err != nil {
+					return top, err
+				}
+				locs := prox && sp.role == roleBody
+				curs[j] = cursor{pi: pls[si].Iterator(true, true, locs, nil), locs: locs}
+			}
+		}
+		st.reset()
+		for j, sp := range e.specs {
+			c := &curs[j]
+			if c.done {
+				continue
+			}
+			if c.p == nil || c.p.Number() < local {
+				p, err := c.pi.Advance(local)
+				if err != nil {
+					return top, err
+				}
+				if p == nil {
+					c.done = true
+					continue
+				}
+				c.p = p
+			}
+			if c.p.Number() != local {
+				continue
+			}
+			st.add(sc, sp.role, sp.word, sp.alt, c.p.Frequency(), c.p.Norm())
+			if c.locs {
+				for _, l := range c.p.Locations() {
+					st.pos[sp.word] = append(st.pos[sp.word], l.Pos())
+				}
+			}
+		}
+		top.scored++
+		top.keep(scored{doc: g, score: sc.score(&st, nil, false)})
+		if len(top.best) == n {
+			shared.raise(top.bar())
+		}
+	}
+	return top, nil
 }
 
 // bound is the highest score document g could have, from its marks alone.
