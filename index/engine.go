@@ -862,16 +862,11 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 	s, sc := e.s, &e.sc
 	top := topN{n: n}
 	prox := len(sc.q.words) > 1
-	// A list's iterator in the current segment, and the posting it stands
-	// on: Advance moves past it, so a later document it may be must find
-	// it here.
-	type cursor struct {
-		pi   segment.PostingsIterator
-		p    segment.Posting
-		done bool
+	type list struct {
+		cursor
 		locs bool
 	}
-	curs := make([]cursor, len(e.specs))
+	lists := make([]list, len(e.specs)) // in the current segment
 	st := newDocState(len(sc.q.words), len(sc.alts))
 	seg := -1
 	for i, g := range docs {
@@ -887,32 +882,21 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 					return top, err
 				}
 				locs := prox && sp.role == roleBody
-				curs[j] = cursor{pi: pls[si].Iterator(true, true, locs, nil), locs: locs}
+				lists[j] = list{newCursor(pls[si], s.segs[si], locs), locs}
 			}
 		}
 		st.reset()
 		for j, sp := range e.specs {
-			c := &curs[j]
-			if c.done {
+			p, err := lists[j].at(local)
+			if err != nil {
+				return top, err
+			}
+			if p == nil {
 				continue
 			}
-			if c.p == nil || c.p.Number() < local {
-				p, err := c.pi.Advance(local)
-				if err != nil {
-					return top, err
-				}
-				if p == nil {
-					c.done = true
-					continue
-				}
-				c.p = p
-			}
-			if c.p.Number() != local {
-				continue
-			}
-			st.add(sc, sp.role, sp.word, sp.alt, c.p.Frequency(), c.p.Norm())
-			if c.locs {
-				for _, l := range c.p.Locations() {
+			st.add(sc, sp.role, sp.word, sp.alt, p.Frequency(), p.Norm())
+			if lists[j].locs {
+				for _, l := range p.Locations() {
 					st.pos[sp.word] = append(st.pos[sp.word], l.Pos())
 				}
 			}
@@ -1110,35 +1094,22 @@ func scoreRange(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highli
 		hl := prof.highlight[sp.role]
 		locs := prox && sp.role == roleBody || highlights && hl != ""
 		seg := -1
-		var pi segment.PostingsIterator
-		// The posting the iterator stands on: Advance moves past it, so a
-		// later document it may be must find it here.
-		var p segment.Posting
-		done := false
+		var c cursor
 		for i, g := range docs {
 			si, local := s.locate(uint64(g))
 			if si != seg {
-				seg, p, done = si, nil, false
+				seg = si
 				pls, err := s.postings(field, sp.term)
 				if err != nil {
 					return r, err
 				}
-				pi = pls[si].Iterator(true, true, locs, nil)
+				c = newCursor(pls[si], s.segs[si], locs)
 			}
-			if done {
-				continue
+			p, err := c.at(local)
+			if err != nil {
+				return r, err
 			}
-			if p == nil || p.Number() < local {
-				var err error
-				if p, err = pi.Advance(local); err != nil {
-					return r, err
-				}
-				if p == nil {
-					done = true
-					continue
-				}
-			}
-			if p.Number() != local {
+			if p == nil {
 				continue
 			}
 			st := &states[i]

@@ -1,0 +1,150 @@
+package index
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// TestCursorMatchesIterator reads lists of several chunks, in segments
+// with and without deletions, at random documents, with a cursor and with
+// zapx's iterator alone: the postings, frequencies, norms and locations
+// must be the same, and the cursor must have skipped chunks.
+func TestCursorMatchesIterator(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cursor")
+	idx, err := bleve.New(path, mapping.NewIndexMapping())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	words := []string{"port", "ville", "mer", "nord", "sud", "rare"}
+	const batches, perBatch = 3, 4000
+	for b := range batches {
+		batch := idx.NewBatch()
+		for i := range perBatch {
+			var text []string
+			for range 1 + rng.IntN(12) {
+				w := words[rng.IntN(len(words)-1)]
+				if rng.IntN(200) == 0 {
+					w = "rare"
+				}
+				text = append(text, w)
+			}
+			if err := batch.Index(fmt.Sprintf("d%d-%d", b, i), map[string]any{"text": strings.Join(text, " ")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := idx.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Reopened, the segments are zapx's files; deletions in the first batch.
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if idx, err = bleve.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for i := 0; i < perBatch; i += 7 {
+		if err := idx.Delete(fmt.Sprintf("d0-%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, ok, err := openSnapshot(idx, nil)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	defer s.close()
+	var skips, deleted int
+	for si, ss := range s.segs {
+		if ss.Deleted() != nil {
+			deleted++
+		}
+		n := ss.Segment().Count()
+		for _, w := range words {
+			pls, err := s.postings("text", w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for trial := range 20 {
+				c := newCursor(pls[si], ss, true)
+				ref := plainCursor{pi: pls[si].Iterator(true, true, true, nil)}
+				// Sparse then dense steps, up to past the end.
+				step := uint64(1 + rng.IntN(1+trial*trial*10))
+				for d := uint64(rng.IntN(50)); d < n+5; d += 1 + uint64(rng.Int64N(int64(step))) {
+					got, err := c.at(d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := ref.at(d)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if msg := samePosting(got, want); msg != "" {
+						t.Fatalf("segment %d, %q, document %d: %s", si, w, d, msg)
+					}
+				}
+				skips += c.skips
+			}
+		}
+	}
+	if skips == 0 || deleted == 0 {
+		t.Fatalf("chunk skips %d, segments with deletions %d: the test reads none of the cases it is for", skips, deleted)
+	}
+}
+
+// plainCursor is cursor.at with zapx's Advance alone.
+type plainCursor struct {
+	pi   segment.PostingsIterator
+	p    segment.Posting
+	done bool
+}
+
+func (c *plainCursor) at(local uint64) (segment.Posting, error) {
+	if c.done {
+		return nil, nil
+	}
+	if c.p == nil || c.p.Number() < local {
+		p, err := c.pi.Advance(local)
+		if err != nil || p == nil {
+			c.done = p == nil
+			return nil, err
+		}
+		c.p = p
+	}
+	if c.p.Number() != local {
+		return nil, nil
+	}
+	return c.p, nil
+}
+
+// samePosting describes how a and b differ, "" when they do not.
+func samePosting(a, b segment.Posting) string {
+	switch {
+	case a == nil && b == nil:
+		return ""
+	case a == nil || b == nil:
+		return fmt.Sprintf("posting %v, want %v", a != nil, b != nil)
+	case a.Number() != b.Number() || a.Frequency() != b.Frequency() || a.Norm() != b.Norm():
+		return fmt.Sprintf("number, frequency, norm %d %d %v, want %d %d %v",
+			a.Number(), a.Frequency(), a.Norm(), b.Number(), b.Frequency(), b.Norm())
+	}
+	al, bl := a.Locations(), b.Locations()
+	if len(al) != len(bl) {
+		return fmt.Sprintf("%d locations, want %d", len(al), len(bl))
+	}
+	for i := range al {
+		if al[i].Pos() != bl[i].Pos() || al[i].Start() != bl[i].Start() || al[i].End() != bl[i].End() {
+			return fmt.Sprintf("location %d: %d %d-%d, want %d %d-%d", i,
+				al[i].Pos(), al[i].Start(), al[i].End(), bl[i].Pos(), bl[i].Start(), bl[i].End())
+		}
+	}
+	return ""
+}
