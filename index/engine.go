@@ -161,7 +161,7 @@ func (s *snapshot) eachPosting(i int, field, term string, visit func(uint64)) er
 
 // orPostings sets bit in marks[base+d] for every live document d of
 // segment i holding term in field (marks indexed by global number).
-func (s *snapshot) orPostings(i int, field, term string, marks []byte, stride, offset uint64, bit byte) error {
+func (s *snapshot) orPostings(i int, field, term string, marks []byte, bit byte) error {
 	pls, err := s.postings(field, term)
 	if err != nil {
 		return err
@@ -169,7 +169,7 @@ func (s *snapshot) orPostings(i int, field, term string, marks []byte, stride, o
 	base := s.base[i]
 	return eachDocs(pls[i].Iterator(false, false, false, nil), func(docs []uint32) {
 		for _, d := range docs {
-			marks[(base+uint64(d))*stride+offset] |= bit
+			marks[base+uint64(d)] |= bit
 		}
 	})
 }
@@ -261,7 +261,7 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 		for i := range s.segs {
 			for k, kind := range mission.Kinds {
 				for _, stem := range stems {
-					if err := s.orPostings(i, fSecPfx+kind, stem, e.secs, 1, 0, 1<<k); err != nil {
+					if err := s.orPostings(i, fSecPfx+kind, stem, e.secs, 1<<k); err != nil {
 						return nil, err
 					}
 				}
@@ -332,7 +332,8 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 	return out, nil
 }
 
-// markLists marks every document of every posting list of the rankQuery.
+// markLists marks every document of every posting list of the rankQuery,
+// and the role the list gives its word, in one pass over each list.
 func (e *engineSearch) markLists() error {
 	s := e.s
 	n := uint64(e.nWords)
@@ -350,14 +351,23 @@ func (e *engineSearch) markLists() error {
 		case roleYear:
 			m |= markYear
 		}
+		pls, err := s.postings(field, sp.term)
+		if err != nil {
+			return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
+		}
+		rb, w := roleBit(sp.role), uint64(sp.word)
 		for i := range s.segs {
-			if err := s.orPostings(i, field, sp.term, e.mark, 1, 0, m); err != nil {
-				return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
-			}
-			if sp.word < 0 {
-				continue
-			}
-			if err := s.orPostings(i, field, sp.term, e.roles, n, uint64(sp.word), roleBit(sp.role)); err != nil {
+			base := s.base[i]
+			err := eachDocs(pls[i].Iterator(false, false, false, nil), func(docs []uint32) {
+				for _, d := range docs {
+					g := base + uint64(d)
+					e.mark[g] |= m
+					if sp.word >= 0 {
+						e.roles[g*n+w] |= rb
+					}
+				}
+			})
+			if err != nil {
 				return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
 			}
 		}
