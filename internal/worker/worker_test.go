@@ -200,20 +200,23 @@ func TestExtractRecord(t *testing.T) {
 	}
 }
 
-func TestExtractOutcomes(t *testing.T) {
+// hostileCase is a file that crashes, hangs or exhausts the child reading
+// it, the limits it runs under and the refusal it must get.
+type hostileCase struct {
+	mode   string
+	limits worker.Limits
+	want   *mission.Refusal
+}
+
+// hostileFiles lists every hostile file. TestExtractOutcomes checks each is
+// refused; TestBadFileDoesNotFailTheNext checks that a persistent child
+// reading one is replaced. A new hostile mode is added here, for both.
+func hostileFiles() []hostileCase {
 	short := generous()
-	short.Timeout = 2 * time.Second
+	short.Timeout = 3 * time.Second
 	small := generous()
 	small.Memory = 128 << 20
-	tests := []struct {
-		mode   string
-		limits worker.Limits
-		want   *mission.Refusal
-	}{
-		{"noisy", generous(), nil},
-		{"refuse", generous(), mission.ErrEncrypted},
-		{"error", generous(), mission.ErrDamaged},
-		{"nil", generous(), mission.ErrDamaged},
+	return []hostileCase{
 		{"panic", generous(), mission.ErrDamaged},
 		{"goroutine-panic", generous(), mission.ErrDamaged},
 		{"exit", generous(), mission.ErrDamaged},
@@ -224,11 +227,26 @@ func TestExtractOutcomes(t *testing.T) {
 		{"shm", small, mission.ErrTooMuchMemory},
 		{"flood", small, mission.ErrTooMuchMemory},
 	}
+}
+
+// skipUnsupported skips the cases the race detector cannot run.
+func (c hostileCase) skipUnsupported(t *testing.T) {
+	t.Helper()
+	if c.mode == "bigalloc" && raceEnabled {
+		t.Skip("the race detector's shadow memory fails before Go's allocator does")
+	}
+}
+
+func TestExtractOutcomes(t *testing.T) {
+	tests := append([]hostileCase{
+		{"noisy", generous(), nil},
+		{"refuse", generous(), mission.ErrEncrypted},
+		{"error", generous(), mission.ErrDamaged},
+		{"nil", generous(), mission.ErrDamaged},
+	}, hostileFiles()...)
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
-			if tt.mode == "bigalloc" && raceEnabled {
-				t.Skip("the race detector's shadow memory fails before Go's allocator does")
-			}
+			tt.skipUnsupported(t)
 			t.Parallel()
 			r := newRunner(t, tt.limits, tt.mode)
 			m, err := r.Extract(context.Background(), []byte("%PDF-1.7"), "f.pdf")
