@@ -25,16 +25,7 @@ type batchFixture struct {
 
 func newBatchFixture(t *testing.T, idx *batchFakeIndex) *batchFixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc, err := New(ctx, st, idx, &fakeExtractor{}, Config{Workers: 4, Queue: 16})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, st := newService(t, idx, &fakeExtractor{}, Config{Workers: 4, Queue: 16})
 	return &batchFixture{svc: svc, st: st, idx: idx}
 }
 
@@ -224,17 +215,9 @@ func (g *gatedExtractor) Extract(ctx context.Context, data []byte, filename stri
 // while no other is being read is written at once, whatever the linger.
 func TestLingerWaitsForFilesBeingRead(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	idx := &batchFakeIndex{fakeIndex: newFakeIndex()}
 	ex := &gatedExtractor{gate: make(chan struct{})}
-	svc, err := New(ctx, st, idx, ex, Config{Workers: 2, Linger: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, _ := newService(t, idx, ex, Config{Workers: 2, Linger: time.Hour})
 
 	// Alone: written at once (the test would wait an hour otherwise).
 	if _, err := svc.Ingest(ctx, Upload{Filename: "seul.txt", Data: []byte("Seul|Lyon|" + uniqueText(0))}); err != nil {

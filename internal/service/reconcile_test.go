@@ -73,16 +73,8 @@ func (b *batchFakeIndex) PutBatch(ms []*mission.Mission) error {
 // batches its missions reconcileBatch at a time, and marks each indexed.
 func TestReconcileBatches(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	idx := &batchFakeIndex{fakeIndex: newFakeIndex()}
-	svc, err := New(ctx, st, idx, &fakeExtractor{}, Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc, st := newService(t, idx, &fakeExtractor{}, Config{})
 	n := reconcileBatch + 5
 	for i := range n {
 		data := fmt.Sprintf("Mission %d|Lyon|texte %d", i, i)

@@ -105,27 +105,34 @@ func (f *fakeIndex) get(id string) *mission.Mission {
 	return f.docs[id]
 }
 
+// newService returns a Service of cfg over idx and ex, and its catalog: a
+// store in a temp directory, closed at the end of the test.
+func newService(t *testing.T, idx Index, ex Extractor, cfg Config) (*Service, *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatalf("store.Open: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := New(ctx, st, idx, ex, cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return svc, st
+}
+
 type fixture struct {
 	svc *Service
 	st  *store.Store
 	idx *fakeIndex
 	ex  *fakeExtractor
-	dir string
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	f := &fixture{st: st, idx: newFakeIndex(), ex: &fakeExtractor{}, dir: dir}
-	f.svc, err = New(context.Background(), st, f.idx, f.ex, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := &fixture{idx: newFakeIndex(), ex: &fakeExtractor{}}
+	f.svc, f.st = newService(t, f.idx, f.ex, cfg)
 	return f
 }
 
