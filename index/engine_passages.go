@@ -21,10 +21,10 @@ import (
 // over each posting list, and only the few kept are loaded and highlighted,
 // by Bleve's highlighter. It reports false, having done nothing, for the
 // queries it leaves to highlight: text that only selects (phrases, required
-// or excluded words, prefixes, fields) or a section selected.
+// or excluded words, prefixes, fields).
 func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits []Hit) (bool, error) {
 	rq, sel, nots := rankParts(p, passageProfile, st.averages(passageProfile), false)
-	if len(sel) > 0 || len(nots) > 0 || len(p.filters[FacetSection]) > 0 {
+	if len(sel) > 0 || len(nots) > 0 {
 		return false, nil
 	}
 	if rq == nil || len(hits) == 0 {
@@ -65,10 +65,16 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 			break
 		}
 	}
+	slices.Sort(docs)
+	if kinds := p.filters[FacetSection]; len(kinds) > 0 {
+		// Sections selected: only the passages of those kinds.
+		if docs, err = inSections(s, docs, kinds); err != nil {
+			return false, fmt.Errorf("index: highlight: %w", err)
+		}
+	}
 	if len(docs) == 0 {
 		return true, nil
 	}
-	slices.Sort(docs)
 	specs, sc, err := rq.lists(s.df, float64(s.live))
 	if err != nil {
 		return false, fmt.Errorf("index: highlight: %w", err)
@@ -147,4 +153,36 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 		hits[hi].Passages = append(hits[hi].Passages, passagesOf([]*search.DocumentMatch{dm})...)
 	}
 	return true, nil
+}
+
+// inSections returns the passages of docs (in index order) whose section is
+// of one of kinds.
+func inSections(s *snapshot, docs []uint32, kinds []string) ([]uint32, error) {
+	keep := make([]bool, len(docs))
+	for _, k := range kinds {
+		pls, err := s.postings(FacetSection+keySuffix, Fold(k))
+		if err != nil {
+			return nil, err
+		}
+		seg := -1
+		var c cursor
+		for i, g := range docs {
+			si, local := s.locate(uint64(g))
+			if si != seg {
+				seg, c = si, newCursor(pls[si], s.segs[si], false)
+			}
+			p, err := c.at(local)
+			if err != nil {
+				return nil, err
+			}
+			keep[i] = keep[i] || p != nil
+		}
+	}
+	var out []uint32
+	for i, g := range docs {
+		if keep[i] {
+			out = append(out, g)
+		}
+	}
+	return out, nil
 }
