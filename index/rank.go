@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -199,9 +200,15 @@ func (q *rankQuery) lists(df dfFunc, n float64) (specs []listSpec, sc scorer, er
 				return nil, sc, err
 			}
 		}
-		rdf, err := add(w.root, roleRoot, i)
-		if err != nil {
-			return nil, sc, err
+		// A stem shorter than a root is its own root and no other stem's
+		// (AnalyzerRoot cuts longer ones to rootLen letters): the root list
+		// is then the word's list again, over the same text, and adds
+		// nothing to a score (score's extra is 0). It is not read.
+		rdf := df
+		if w.root != w.stem || utf8.RuneCountInString(w.stem) >= rootLen {
+			if rdf, err = add(w.root, roleRoot, i); err != nil {
+				return nil, sc, err
+			}
 		}
 		if df == 0 {
 			df = rdf
