@@ -249,24 +249,15 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 		e.body = make([]bool, 0, e.nWords)
 		e.roles = getBytes(int(s.maxDoc) * e.nWords)
 		defer putBytes(e.roles)
-		if err := e.markLists(); err != nil {
-			return nil, err
-		}
 	}
 	var stems []string
 	if e.text {
 		stems = p.stems()
 		e.secs = getBytes(int(s.maxDoc))
 		defer putBytes(e.secs)
-		for i := range s.segs {
-			for k, kind := range mission.Kinds {
-				for _, stem := range stems {
-					if err := s.orPostings(i, fSecPfx+kind, stem, e.secs, 1<<k); err != nil {
-						return nil, err
-					}
-				}
-			}
-		}
+	}
+	if err := e.markHits(stems); err != nil {
+		return nil, err
 	}
 	selq := selection(sel, nots)
 	if selq != nil {
@@ -330,6 +321,50 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 		}
 	}
 	return out, nil
+}
+
+// markHits marks the documents of the rankQuery's lists (markLists) and
+// the kinds of section holding the stems (markSections): two passes over
+// different lists into different arrays, at once when there are two
+// processors. Every list is looked up first; both then only read the
+// snapshot's (rankQuery.lists looked up the rankQuery's).
+func (e *engineSearch) markHits(stems []string) error {
+	for _, kind := range mission.Kinds {
+		for _, stem := range stems {
+			if _, err := e.s.postings(fSecPfx+kind, stem); err != nil {
+				return err
+			}
+		}
+	}
+	var secErr error
+	var wg sync.WaitGroup
+	sections := func() { secErr = e.markSections(stems) }
+	if runtime.GOMAXPROCS(0) < 2 {
+		sections()
+	} else {
+		wg.Go(sections)
+	}
+	var err error
+	if e.rq != nil {
+		err = e.markLists()
+	}
+	wg.Wait()
+	return cmp.Or(err, secErr)
+}
+
+// markSections sets bit k of secs for the documents whose sections of kind
+// k hold one of stems.
+func (e *engineSearch) markSections(stems []string) error {
+	for i := range e.s.segs {
+		for k, kind := range mission.Kinds {
+			for _, stem := range stems {
+				if err := e.s.orPostings(i, fSecPfx+kind, stem, e.secs, 1<<k); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // markLists marks every document of every posting list of the rankQuery,
