@@ -326,9 +326,14 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 // markHits marks the documents of the rankQuery's lists (markLists) and
 // the kinds of section holding the stems (markSections): two passes over
 // different lists into different arrays, at once when there are two
-// processors. Every list is looked up first; both then only read the
-// snapshot's (rankQuery.lists looked up the rankQuery's).
+// processors. Every list is looked up first: both then only read the
+// snapshot's.
 func (e *engineSearch) markHits(stems []string) error {
+	for _, sp := range e.specs {
+		if _, err := e.s.postings(e.rq.prof.field[sp.role], sp.term); err != nil {
+			return err
+		}
+	}
 	for _, kind := range mission.Kinds {
 		for _, stem := range stems {
 			if _, err := e.s.postings(fSecPfx+kind, stem); err != nil {
