@@ -154,8 +154,8 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 
 // changed returns the catalog's missions, other than those already to do,
 // whose fingerprint differs from the one the index holds. Reading and
-// fingerprinting every record is most of a start (about 0.7 ms a mission):
-// as many goroutines as processors share it. A record whose fingerprint
+// fingerprinting every record is most of a start: only the record is read
+// (store.Record), by as many goroutines as processors. A record whose fingerprint
 // cannot be computed is left as it is.
 func (s *Service) changed(ctx context.Context, catalog []string, todo map[string]bool, indexed map[string]string) (map[string]bool, error) {
 	ids := make(chan string)
@@ -168,9 +168,9 @@ func (s *Service) changed(ctx context.Context, catalog []string, todo map[string
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for id := range ids {
-				e, err := s.store.Get(ctx, id)
+				rec, err := s.store.Record(ctx, id)
 				if err == nil {
-					fp, ferr := s.cfg.Fingerprint(e.Record())
+					fp, ferr := s.cfg.Fingerprint(rec)
 					if ferr != nil || fp == indexed[id] {
 						continue
 					}

@@ -235,6 +235,29 @@ func (s *Store) Get(ctx context.Context, id string) (*Entry, error) {
 	return e, nil
 }
 
+// Record returns mission id's record as the index holds it
+// (Entry.Record), reading only what that needs: at start, every mission's
+// is read to compare it with the index, and its extracted record and
+// corrections, as large again, are not needed there.
+func (s *Store) Record(ctx context.Context, id string) (*mission.Mission, error) {
+	e := &Entry{Mission: &mission.Mission{}}
+	var record string
+	var dup sql.NullString
+	err := s.db.QueryRowContext(ctx, "SELECT id, sha256, COALESCE(duplicate_of, ''), record FROM missions WHERE id = ?", id).
+		Scan(&e.ID, &e.SHA256, &dup, &record)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err == nil {
+		err = json.Unmarshal([]byte(record), e.Mission)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: record %s: %w", id, err)
+	}
+	e.DuplicateOf = dup.String
+	return e.Record(), nil
+}
+
 // GetBySHA returns the mission read from the bytes with that SHA-256.
 func (s *Store) GetBySHA(ctx context.Context, sha string) (*Entry, error) {
 	e, err := getEntry(ctx, s.db, "sha256", sha)

@@ -117,6 +117,51 @@ func TestGetRoundTrip(t *testing.T) {
 	}
 }
 
+// TestRecordIsGetsRecord: Record reads less than Get, and returns what
+// Get's Record does, for a twin and a corrected mission too.
+func TestRecordIsGetsRecord(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	a := entry(t, s, "texte", "a.txt")
+	b := entry(t, s, "texte bis", "b.txt")
+	b.DuplicateOf = a.ID
+	for _, e := range []*Entry{a, b} {
+		if err := s.Insert(ctx, e, LogEntry{Outcome: Created}); err != nil {
+			t.Fatalf("Insert: %v", err)
+		}
+	}
+	_, err := s.Update(ctx, a.ID, func(e *Entry) ([]Correction, error) {
+		e.Mission.Year = mission.Ptr(2019)
+		return []Correction{{Field: "year", Value: json.RawMessage("2019"), By: "api"}}, nil
+	})
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	for _, id := range []string{a.ID, b.ID} {
+		e, err := s.Get(ctx, id)
+		if err != nil {
+			t.Fatalf("Get(%s): %v", id, err)
+		}
+		got, err := s.Record(ctx, id)
+		if err != nil {
+			t.Fatalf("Record(%s): %v", id, err)
+		}
+		want, _ := json.Marshal(e.Record())
+		if g, _ := json.Marshal(got); string(g) != string(want) {
+			t.Errorf("Record(%s) = %s\nwant Get's %s", id, g, want)
+		}
+	}
+	if got, _ := s.Record(ctx, b.ID); got.DuplicateOf != a.ID {
+		t.Errorf("Record(%s).DuplicateOf = %q, want %s", b.ID, got.DuplicateOf, a.ID)
+	}
+	if got, _ := s.Record(ctx, a.ID); got.Year == nil || *got.Year != 2019 {
+		t.Errorf("Record(%s).Year = %v, want the corrected 2019", a.ID, got.Year)
+	}
+	if _, err := s.Record(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Record(nope) err = %v, want ErrNotFound", err)
+	}
+}
+
 func TestUpdateKeepsCorrectionsAndBumpsVersion(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
