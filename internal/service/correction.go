@@ -14,6 +14,7 @@ import (
 
 	"escale/internal/mission"
 	"escale/internal/store"
+	"escale/internal/unaccent"
 )
 
 // Fields people may correct, in the order corrections are listed.
@@ -334,7 +335,7 @@ func countryFor(city string, known []mission.Destination, countryOf func(string)
 		return ""
 	}
 	for _, d := range known {
-		if strings.EqualFold(fold(d.City), fold(city)) && d.Country != "" {
+		if strings.EqualFold(unaccent.Lower(d.City), unaccent.Lower(city)) && d.Country != "" {
 			return d.Country
 		}
 	}

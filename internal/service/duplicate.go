@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/unicode/norm"
+	"escale/internal/unaccent"
 )
 
 // Near-duplicate detection: the same report saved as PDF and as text, or
@@ -23,20 +23,9 @@ const (
 	duplicateJaccard = 0.7
 )
 
-// fold lowercases s and strips its accents.
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(s)) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 // shingles returns the hashed word runs of text.
 func shingles(text string) map[uint64]struct{} {
-	words := strings.FieldsFunc(fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	words := strings.FieldsFunc(unaccent.Lower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	set := map[uint64]struct{}{}
 	if len(words) == 0 {
 		return set
