@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -205,13 +206,14 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		return nil, err
 	}
 	d.svc, err = service.New(ctx, d.store, d.index, d.runner, service.Config{
-		Workers:     c.Workers,
-		Queue:       c.Queue,
-		ValidTheme:  k.Taxonomy.Has,
-		CountryOf:   countryOf(k),
-		Fingerprint: index.Fingerprint,
-		Linger:      c.Linger,
-		Logger:      log,
+		Workers:        c.Workers,
+		Queue:          c.Queue,
+		ValidTheme:     k.Taxonomy.Has,
+		CountryOf:      countryOf(k),
+		Fingerprint:    index.Fingerprint,
+		FingerprintKey: fingerprintKey(debug.ReadBuildInfo()),
+		Linger:         c.Linger,
+		Logger:         log,
 	})
 	if err != nil {
 		d.Close()
@@ -304,3 +306,26 @@ func serverURL(holder string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// fingerprintKey names how this program fingerprints index records
+// (service.Config.FingerprintKey): the revision it was built from, when
+// built from a clean checkout; "" otherwise, as the same revision may then
+// hold other code, and no fingerprint is kept.
+func fingerprintKey(info *debug.BuildInfo, ok bool) string {
+	if !ok {
+		return ""
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev == "" || modified != "false" {
+		return ""
+	}
+	return "escale " + rev
+}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
@@ -188,4 +189,30 @@ func ingestFile(t *testing.T, dir, file string, report []byte) *store.Entry {
 		t.Fatalf("ingested mission: %v", err)
 	}
 	return e
+}
+
+func TestFingerprintKey(t *testing.T) {
+	build := func(settings ...string) *debug.BuildInfo {
+		info := &debug.BuildInfo{}
+		for i := 0; i+1 < len(settings); i += 2 {
+			info.Settings = append(info.Settings, debug.BuildSetting{Key: settings[i], Value: settings[i+1]})
+		}
+		return info
+	}
+	tests := []struct {
+		name string
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{"no build information", nil, false, ""},
+		{"no revision (go run, no repository)", build(), true, ""},
+		{"uncommitted changes", build("vcs.revision", "abc", "vcs.modified", "true"), true, ""},
+		{"clean checkout", build("vcs.revision", "abc", "vcs.modified", "false"), true, "escale abc"},
+	}
+	for _, tt := range tests {
+		if got := fingerprintKey(tt.info, tt.ok); got != tt.want {
+			t.Errorf("fingerprintKey(%s) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
 }

@@ -155,22 +155,39 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 // changed returns the catalog's missions, other than those already to do,
 // whose fingerprint differs from the one the index holds. Reading and
 // fingerprinting every record is most of a start: only the record is read
-// (store.Record), by as many goroutines as processors. A record whose fingerprint
-// cannot be computed is left as it is.
+// (store.Record), by as many goroutines as processors, and not at all when
+// the catalog keeps its fingerprint for the record's version under
+// cfg.FingerprintKey and the index holds that one. The fingerprints
+// computed are kept for the next start. A record whose fingerprint cannot
+// be computed is left as it is.
 func (s *Service) changed(ctx context.Context, catalog []string, todo map[string]bool, indexed map[string]string) (map[string]bool, error) {
+	key := s.cfg.FingerprintKey
+	var known map[string]string
+	if key != "" {
+		var err error
+		if known, err = s.store.Fingerprints(ctx, key); err != nil {
+			s.log.Warn("kept fingerprints unreadable, every record is read", "err", err)
+		}
+	}
 	ids := make(chan string)
 	var (
 		mu       sync.Mutex
 		out      = map[string]bool{}
+		learned  []store.Fingerprint
 		firstErr error
 		wg       sync.WaitGroup
 	)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for id := range ids {
-				rec, err := s.store.Record(ctx, id)
+				rec, version, err := s.store.Record(ctx, id)
 				if err == nil {
 					fp, ferr := s.cfg.Fingerprint(rec)
+					if ferr == nil && key != "" {
+						mu.Lock()
+						learned = append(learned, store.Fingerprint{ID: id, Value: fp, Version: version})
+						mu.Unlock()
+					}
 					if ferr != nil || fp == indexed[id] {
 						continue
 					}
@@ -190,6 +207,9 @@ func (s *Service) changed(ctx context.Context, catalog []string, todo map[string
 		if todo[id] {
 			continue
 		}
+		if fp, ok := known[id]; ok && fp == indexed[id] {
+			continue // the record, unchanged since its fingerprint was kept, is the one indexed
+		}
 		if err = ctx.Err(); err != nil {
 			break
 		}
@@ -203,6 +223,11 @@ func (s *Service) changed(ctx context.Context, catalog []string, todo map[string
 	}
 	close(ids)
 	wg.Wait()
+	if len(learned) > 0 {
+		if serr := s.store.SetFingerprints(ctx, key, learned); serr != nil {
+			s.log.Warn("fingerprints not kept, the next start reads their records again", "err", serr)
+		}
+	}
 	return out, cmp.Or(err, firstErr)
 }
 

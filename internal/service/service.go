@@ -61,6 +61,12 @@ type Config struct {
 	// once indexed: Reconcile then checks every mission's, not only those
 	// the catalog knows to be stale.
 	Fingerprint func(m *mission.Mission) (string, error)
+	// FingerprintKey names the Fingerprint function: the same key, the
+	// same fingerprint for the same record. The catalog keeps the
+	// fingerprints Reconcile computes under it, so that the next start
+	// reads only the records changed since. Empty: none are kept, and
+	// every start reads every record.
+	FingerprintKey string
 	// Linger is how long a file read may wait, while others are still
 	// being read, for them to be written with it (commit.go); 0: what is
 	// read is written at once. Bulk ingestion sets it: the index's work

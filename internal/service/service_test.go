@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -345,6 +346,44 @@ func TestReconcileByFingerprint(t *testing.T) {
 	if r.Indexed != 1 || *f.idx.get(a.Mission.MissionID).Title != "Mission à Lisbonne" {
 		t.Errorf("Reconcile = %+v, title %q, want the current record indexed again", r, *f.idx.get(a.Mission.MissionID).Title)
 	}
+}
+
+// TestReconcileKeepsFingerprints: with a key, Reconcile keeps the
+// fingerprints it computes, and the next one computes none for missions
+// unchanged since; it still finds a mission the index holds in an older
+// form, and another key computes them all again.
+func TestReconcileKeepsFingerprints(t *testing.T) {
+	var calls atomic.Int64
+	fp := func(m *mission.Mission) (string, error) {
+		calls.Add(1)
+		return fakeFingerprint(m), nil
+	}
+	f := newFixture(t, Config{Fingerprint: fp, FingerprintKey: "k1"})
+	a := f.ingest(t, "a.txt", report)
+	f.ingest(t, "b.txt", "Mission à Porto|Porto|La délégation a visité le port de Porto.")
+	ctx := context.Background()
+	reconcile := func(what string, want int64) {
+		t.Helper()
+		calls.Store(0)
+		if _, err := f.svc.Reconcile(ctx); err != nil {
+			t.Fatalf("Reconcile (%s): %v", what, err)
+		}
+		if n := calls.Load(); n != want {
+			t.Errorf("Reconcile (%s) computed %d fingerprints, want %d", what, n, want)
+		}
+	}
+	reconcile("first", 2)
+	reconcile("second, nothing changed", 0)
+	// The index holds an older record of a, which the catalog thinks current.
+	id := a.Mission.MissionID
+	f.idx.docs[id] = &mission.Mission{MissionID: id, Title: mission.Ptr("ancien")}
+	reconcile("a lost by the index", 1)
+	if got := *f.idx.get(id).Title; got != "Mission à Lisbonne" {
+		t.Errorf("after Reconcile, title %q indexed, want the current record's", got)
+	}
+	reconcile("after a was indexed again", 0)
+	f.svc.cfg.FingerprintKey = "k2"
+	reconcile("another key", 2)
 }
 
 func TestIndexFailureIsRetried(t *testing.T) {

@@ -235,16 +235,16 @@ func (s *Store) Get(ctx context.Context, id string) (*Entry, error) {
 	return e, nil
 }
 
-// Record returns mission id's record as the index holds it
-// (Entry.Record), reading only what that needs: at start, every mission's
-// is read to compare it with the index, and its extracted record and
-// corrections, as large again, are not needed there.
-func (s *Store) Record(ctx context.Context, id string) (*mission.Mission, error) {
+// Record returns mission id's record as the index holds it (Entry.Record)
+// and the mission's version, reading only what that needs: at start, every
+// mission's is read to compare it with the index, and its extracted record
+// and corrections, as large again, are not needed there.
+func (s *Store) Record(ctx context.Context, id string) (*mission.Mission, int64, error) {
 	e := &Entry{Mission: &mission.Mission{}}
 	var record string
 	var dup sql.NullString
-	err := s.db.QueryRowContext(ctx, "SELECT id, sha256, COALESCE(duplicate_of, ''), record FROM missions WHERE id = ?", id).
-		Scan(&e.ID, &e.SHA256, &dup, &record)
+	err := s.db.QueryRowContext(ctx, "SELECT id, sha256, COALESCE(duplicate_of, ''), record, version FROM missions WHERE id = ?", id).
+		Scan(&e.ID, &e.SHA256, &dup, &record, &e.Version)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
@@ -252,10 +252,61 @@ func (s *Store) Record(ctx context.Context, id string) (*mission.Mission, error)
 		err = json.Unmarshal([]byte(record), e.Mission)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: record %s: %w", id, err)
+		return nil, 0, fmt.Errorf("store: record %s: %w", id, err)
 	}
 	e.DuplicateOf = dup.String
-	return e.Record(), nil
+	return e.Record(), e.Version, nil
+}
+
+// Fingerprint is the fingerprint of version Version of mission ID's record.
+type Fingerprint struct {
+	ID      string
+	Value   string
+	Version int64
+}
+
+// Fingerprints returns, by mission id, the fingerprints recorded under key
+// (SetFingerprints) for the missions' current versions. A key names how
+// fingerprints are computed: those of another key are not returned.
+func (s *Store) Fingerprints(ctx context.Context, key string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT id, fingerprint FROM missions WHERE fingerprint_key = ? AND fingerprint_version = version AND fingerprint <> ''", key)
+	if err != nil {
+		return nil, fmt.Errorf("store: fingerprints: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, fp string
+		if err := rows.Scan(&id, &fp); err != nil {
+			return nil, fmt.Errorf("store: fingerprints: %w", err)
+		}
+		out[id] = fp
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: fingerprints: %w", err)
+	}
+	return out, nil
+}
+
+// SetFingerprints records fingerprints computed under key, in one
+// transaction. A fingerprint whose mission has changed since the version it
+// was computed from is not recorded.
+func (s *Store) SetFingerprints(ctx context.Context, key string, fps []Fingerprint) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: set fingerprints: %w", err)
+	}
+	defer tx.Rollback()
+	for _, f := range fps {
+		if _, err := tx.ExecContext(ctx, "UPDATE missions SET fingerprint = ?, fingerprint_key = ?, fingerprint_version = ? WHERE id = ? AND version = ?",
+			f.Value, key, f.Version, f.ID, f.Version); err != nil {
+			return fmt.Errorf("store: set fingerprint %s: %w", f.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: set fingerprints: %w", err)
+	}
+	return nil
 }
 
 // GetBySHA returns the mission read from the bytes with that SHA-256.

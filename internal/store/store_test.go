@@ -142,22 +142,25 @@ func TestRecordIsGetsRecord(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Get(%s): %v", id, err)
 		}
-		got, err := s.Record(ctx, id)
+		got, version, err := s.Record(ctx, id)
 		if err != nil {
 			t.Fatalf("Record(%s): %v", id, err)
+		}
+		if version != e.Version {
+			t.Errorf("Record(%s) version = %d, want Get's %d", id, version, e.Version)
 		}
 		want, _ := json.Marshal(e.Record())
 		if g, _ := json.Marshal(got); string(g) != string(want) {
 			t.Errorf("Record(%s) = %s\nwant Get's %s", id, g, want)
 		}
 	}
-	if got, _ := s.Record(ctx, b.ID); got.DuplicateOf != a.ID {
+	if got, _, _ := s.Record(ctx, b.ID); got.DuplicateOf != a.ID {
 		t.Errorf("Record(%s).DuplicateOf = %q, want %s", b.ID, got.DuplicateOf, a.ID)
 	}
-	if got, _ := s.Record(ctx, a.ID); got.Year == nil || *got.Year != 2019 {
+	if got, _, _ := s.Record(ctx, a.ID); got.Year == nil || *got.Year != 2019 {
 		t.Errorf("Record(%s).Year = %v, want the corrected 2019", a.ID, got.Year)
 	}
-	if _, err := s.Record(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+	if _, _, err := s.Record(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Record(nope) err = %v, want ErrNotFound", err)
 	}
 }
@@ -353,5 +356,43 @@ func TestInsertAllIsAllOrNone(t *testing.T) {
 	}
 	if stale, err := s.Stale(ctx); err != nil || len(stale) != 0 {
 		t.Errorf("Stale() after MarkAllIndexed = %v, %v, want none", stale, err)
+	}
+}
+
+// TestFingerprintsFollowVersionAndKey: a recorded fingerprint is returned
+// for its key while its mission keeps the version it was computed from.
+func TestFingerprintsFollowVersionAndKey(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	a := entry(t, s, "texte", "a.txt")
+	b := entry(t, s, "texte bis", "b.txt")
+	for _, e := range []*Entry{a, b} {
+		if err := s.Insert(ctx, e, LogEntry{Outcome: Created}); err != nil {
+			t.Fatalf("Insert: %v", err)
+		}
+	}
+	err := s.SetFingerprints(ctx, "k1", []Fingerprint{{ID: a.ID, Value: "fa", Version: 1}, {ID: b.ID, Value: "fb", Version: 7}})
+	if err != nil {
+		t.Fatalf("SetFingerprints: %v", err)
+	}
+	got, err := s.Fingerprints(ctx, "k1")
+	if err != nil {
+		t.Fatalf("Fingerprints: %v", err)
+	}
+	// b's was for a version it does not have: not recorded.
+	if len(got) != 1 || got[a.ID] != "fa" {
+		t.Errorf("Fingerprints(k1) = %v, want only %s: fa", got, a.ID)
+	}
+	if got, _ := s.Fingerprints(ctx, "k2"); len(got) != 0 {
+		t.Errorf("Fingerprints(k2) = %v, want none (another key)", got)
+	}
+	if _, err := s.Update(ctx, a.ID, func(e *Entry) ([]Correction, error) {
+		e.Mission.Year = mission.Ptr(2019)
+		return nil, nil
+	}); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if got, _ := s.Fingerprints(ctx, "k1"); len(got) != 0 {
+		t.Errorf("Fingerprints(k1) after an update = %v, want none (a new version)", got)
 	}
 }
