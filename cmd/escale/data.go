@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"debug/elf"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,7 +12,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -205,13 +207,14 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		d.Close()
 		return nil, err
 	}
+	exe, _ := os.Executable() // unknown: no key, and no fingerprint is kept
 	d.svc, err = service.New(ctx, d.store, d.index, d.runner, service.Config{
 		Workers:        c.Workers,
 		Queue:          c.Queue,
 		ValidTheme:     k.Taxonomy.Has,
 		CountryOf:      countryOf(k),
 		Fingerprint:    index.Fingerprint,
-		FingerprintKey: fingerprintKey(debug.ReadBuildInfo()),
+		FingerprintKey: fingerprintKey(exe),
 		Linger:         c.Linger,
 		Logger:         log,
 	})
@@ -307,25 +310,24 @@ func serverURL(holder string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// fingerprintKey names how this program fingerprints index records
-// (service.Config.FingerprintKey): the revision it was built from, when
-// built from a clean checkout; "" otherwise, as the same revision may then
-// hold other code, and no fingerprint is kept.
-func fingerprintKey(info *debug.BuildInfo, ok bool) string {
-	if !ok {
+// fingerprintKey names how the program at exe fingerprints index records
+// (service.Config.FingerprintKey): a hash of its Go build ID, which changes
+// whenever its code does. "" when it has none (not an ELF file, or no
+// build ID): no fingerprint is kept.
+func fingerprintKey(exe string) string {
+	f, err := elf.Open(exe)
+	if err != nil {
 		return ""
 	}
-	var rev, modified string
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			modified = s.Value
-		}
-	}
-	if rev == "" || modified != "false" {
+	defer f.Close()
+	sec := f.Section(".note.go.buildid")
+	if sec == nil {
 		return ""
 	}
-	return "escale " + rev
+	id, err := sec.Data()
+	if err != nil || len(id) == 0 {
+		return ""
+	}
+	sum := sha256.Sum256(id)
+	return "escale " + hex.EncodeToString(sum[:12])
 }
