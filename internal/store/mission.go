@@ -297,9 +297,13 @@ func (s *Store) SetFingerprints(ctx context.Context, key string, fps []Fingerpri
 		return fmt.Errorf("store: set fingerprints: %w", err)
 	}
 	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, "UPDATE missions SET fingerprint = ?, fingerprint_key = ?, fingerprint_version = ? WHERE id = ? AND version = ?")
+	if err != nil {
+		return fmt.Errorf("store: set fingerprints: %w", err)
+	}
+	defer st.Close()
 	for _, f := range fps {
-		if _, err := tx.ExecContext(ctx, "UPDATE missions SET fingerprint = ?, fingerprint_key = ?, fingerprint_version = ? WHERE id = ? AND version = ?",
-			f.Value, key, f.Version, f.ID, f.Version); err != nil {
+		if _, err := st.ExecContext(ctx, f.Value, key, f.Version, f.ID, f.Version); err != nil {
 			return fmt.Errorf("store: set fingerprint %s: %w", f.ID, err)
 		}
 	}
