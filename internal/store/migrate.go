@@ -121,10 +121,14 @@ CREATE INDEX ingest_log_at ON ingest_log(at);
 	// 2: the fingerprint of each mission's record, as the service last
 	// computed it, with the key it was computed under and the mission's
 	// version then (SetFingerprints): a start compares the index with
-	// these instead of reading every record again.
-	`ALTER TABLE missions ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';
-ALTER TABLE missions ADD COLUMN fingerprint_key TEXT NOT NULL DEFAULT '';
-ALTER TABLE missions ADD COLUMN fingerprint_version INTEGER NOT NULL DEFAULT 0;
+	// these instead of reading every record again. A table of its own:
+	// writing them does not rewrite the missions' large rows.
+	`CREATE TABLE fingerprints (
+	mission_id TEXT PRIMARY KEY REFERENCES missions(id) ON DELETE CASCADE,
+	key        TEXT NOT NULL,
+	version    INTEGER NOT NULL,
+	value      TEXT NOT NULL
+);
 `,
 }
 

@@ -269,7 +269,8 @@ type Fingerprint struct {
 // (SetFingerprints) for the missions' current versions. A key names how
 // fingerprints are computed: those of another key are not returned.
 func (s *Store) Fingerprints(ctx context.Context, key string) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, fingerprint FROM missions WHERE fingerprint_key = ? AND fingerprint_version = version AND fingerprint <> ''", key)
+	rows, err := s.db.QueryContext(ctx, `SELECT f.mission_id, f.value FROM fingerprints f JOIN missions m ON m.id = f.mission_id
+		WHERE f.key = ? AND f.version = m.version`, key)
 	if err != nil {
 		return nil, fmt.Errorf("store: fingerprints: %w", err)
 	}
@@ -297,13 +298,16 @@ func (s *Store) SetFingerprints(ctx context.Context, key string, fps []Fingerpri
 		return fmt.Errorf("store: set fingerprints: %w", err)
 	}
 	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, "UPDATE missions SET fingerprint = ?, fingerprint_key = ?, fingerprint_version = ? WHERE id = ? AND version = ?")
+	// Only for a mission still at that version.
+	st, err := tx.PrepareContext(ctx, `INSERT INTO fingerprints (mission_id, key, version, value)
+		SELECT id, ?, version, ? FROM missions WHERE id = ? AND version = ?
+		ON CONFLICT (mission_id) DO UPDATE SET key = excluded.key, version = excluded.version, value = excluded.value`)
 	if err != nil {
 		return fmt.Errorf("store: set fingerprints: %w", err)
 	}
 	defer st.Close()
 	for _, f := range fps {
-		if _, err := st.ExecContext(ctx, f.Value, key, f.Version, f.ID, f.Version); err != nil {
+		if _, err := st.ExecContext(ctx, key, f.Value, f.ID, f.Version); err != nil {
 			return fmt.Errorf("store: set fingerprint %s: %w", f.ID, err)
 		}
 	}

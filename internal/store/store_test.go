@@ -395,4 +395,21 @@ func TestFingerprintsFollowVersionAndKey(t *testing.T) {
 	if got, _ := s.Fingerprints(ctx, "k1"); len(got) != 0 {
 		t.Errorf("Fingerprints(k1) after an update = %v, want none (a new version)", got)
 	}
+	// Recorded again, for the new version and under another key.
+	if err := s.SetFingerprints(ctx, "k2", []Fingerprint{{ID: a.ID, Value: "fa2", Version: 2}}); err != nil {
+		t.Fatalf("SetFingerprints again: %v", err)
+	}
+	if got, _ := s.Fingerprints(ctx, "k2"); len(got) != 1 || got[a.ID] != "fa2" {
+		t.Errorf("Fingerprints(k2) = %v, want %s: fa2", got, a.ID)
+	}
+	if got, _ := s.Fingerprints(ctx, "k1"); len(got) != 0 {
+		t.Errorf("Fingerprints(k1) = %v, want none (replaced under k2)", got)
+	}
+	if _, err := s.Delete(ctx, a.ID); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	var n int
+	if err := s.db.QueryRow("SELECT COUNT(*) FROM fingerprints").Scan(&n); err != nil || n != 0 {
+		t.Errorf("fingerprints left after Delete: %d (%v), want 0", n, err)
+	}
 }
