@@ -293,28 +293,11 @@ func (s *Store) Fingerprints(ctx context.Context, key string) (map[string]string
 // transaction. A fingerprint whose mission has changed since the version it
 // was computed from is not recorded.
 func (s *Store) SetFingerprints(ctx context.Context, key string, fps []Fingerprint) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: set fingerprints: %w", err)
-	}
-	defer tx.Rollback()
 	// Only for a mission still at that version.
-	st, err := tx.PrepareContext(ctx, `INSERT INTO fingerprints (mission_id, key, version, value)
+	return s.execEach(ctx, "set fingerprints", `INSERT INTO fingerprints (mission_id, key, version, value)
 		SELECT id, ?, version, ? FROM missions WHERE id = ? AND version = ?
-		ON CONFLICT (mission_id) DO UPDATE SET key = excluded.key, version = excluded.version, value = excluded.value`)
-	if err != nil {
-		return fmt.Errorf("store: set fingerprints: %w", err)
-	}
-	defer st.Close()
-	for _, f := range fps {
-		if _, err := st.ExecContext(ctx, key, f.Value, f.ID, f.Version); err != nil {
-			return fmt.Errorf("store: set fingerprint %s: %w", f.ID, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: set fingerprints: %w", err)
-	}
-	return nil
+		ON CONFLICT (mission_id) DO UPDATE SET key = excluded.key, version = excluded.version, value = excluded.value`,
+		len(fps), func(i int) []any { return []any{key, fps[i].Value, fps[i].ID, fps[i].Version} })
 }
 
 // GetBySHA returns the mission read from the bytes with that SHA-256.
@@ -348,11 +331,7 @@ func (s *Store) Stale(ctx context.Context) ([]string, error) {
 // MarkIndexed records that the index holds version of mission id. A newer
 // version written meanwhile stays stale.
 func (s *Store) MarkIndexed(ctx context.Context, id string, version int64) error {
-	_, err := s.db.ExecContext(ctx, "UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?", version, id, version)
-	if err != nil {
-		return fmt.Errorf("store: mark indexed %s: %w", id, err)
-	}
-	return nil
+	return s.MarkAllIndexed(ctx, []Indexed{{ID: id, Version: version}})
 }
 
 // Indexed names a version of a mission the index holds.
@@ -363,18 +342,30 @@ type Indexed struct {
 
 // MarkAllIndexed is MarkIndexed for several missions, in one transaction.
 func (s *Store) MarkAllIndexed(ctx context.Context, done []Indexed) error {
+	return s.execEach(ctx, "mark indexed", "UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?",
+		len(done), func(i int) []any { return []any{done[i].Version, done[i].ID, done[i].Version} })
+}
+
+// execEach runs query once for each of n rows (args(i) its arguments), in
+// one transaction, the statement prepared once; what names it in errors.
+func (s *Store) execEach(ctx context.Context, what, query string, n int, args func(i int) []any) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: mark indexed: %w", err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer tx.Rollback()
-	for _, d := range done {
-		if _, err := tx.ExecContext(ctx, "UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?", d.Version, d.ID, d.Version); err != nil {
-			return fmt.Errorf("store: mark indexed %s: %w", d.ID, err)
+	st, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer st.Close()
+	for i := range n {
+		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
+			return fmt.Errorf("store: %s, row %d of %d: %w", what, i+1, n, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: mark indexed: %w", err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
 }
