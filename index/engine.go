@@ -148,6 +148,17 @@ func (s *snapshot) postings(field, term string) ([]segment.PostingsList, error) 
 	return pls, nil
 }
 
+// lookUp looks the lists of specs up (postings), before goroutines share
+// the snapshot's lists, which they then only read.
+func (s *snapshot) lookUp(prof *profile, specs []listSpec) error {
+	for _, sp := range specs {
+		if _, err := s.postings(prof.field[sp.role], sp.term); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // eachPosting calls visit with the global number of every live document of
 // segment i holding term in field.
 func (s *snapshot) eachPosting(i int, field, term string, visit func(uint64)) error {
@@ -329,8 +340,8 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 // processors. Every list is looked up first: both then only read the
 // snapshot's.
 func (e *engineSearch) markHits(stems []string) error {
-	for _, sp := range e.specs {
-		if _, err := e.s.postings(e.rq.prof.field[sp.role], sp.term); err != nil {
+	if e.rq != nil {
+		if err := e.s.lookUp(e.rq.prof, e.specs); err != nil {
 			return err
 		}
 	}
@@ -829,10 +840,8 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 		e.scored += top.scored
 		return top.best, err
 	}
-	for _, sp := range e.specs {
-		if _, err := e.s.postings(e.rq.prof.field[sp.role], sp.term); err != nil {
-			return nil, err
-		}
+	if err := e.s.lookUp(e.rq.prof, e.specs); err != nil {
+		return nil, err
 	}
 	var late topN
 	var lateErr error
@@ -1053,12 +1062,8 @@ func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlig
 	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
 		return scoreRange(s, sc, specs, docs, highlights)
 	}
-	// Every list is looked up before the halves share the snapshot's
-	// lists, which they then only read.
-	for _, sp := range specs {
-		if _, err := s.postings(sc.q.prof.field[sp.role], sp.term); err != nil {
-			return docScores{}, err
-		}
+	if err := s.lookUp(sc.q.prof, specs); err != nil {
+		return docScores{}, err
 	}
 	var late docScores
 	var lateErr error
