@@ -18,7 +18,7 @@ import (
 // again at every search. The advice is given when a segment is first seen
 // (Open, and the segments that ingestion and merges write later).
 type randomReads struct {
-	dir string // the index directory, as the kernel names mapped files
+	dir string // the Bleve index's directory, as the kernel names mapped files
 	log *slog.Logger
 	mu  sync.Mutex
 	// The segments of one Bleve index, by the segment itself: a segment

@@ -112,7 +112,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{missions: missions, passages: passages, log: log, places: opts.Places, tables: newTables(),
-		random: [2]*randomReads{newRandomReads(dir, log), newRandomReads(dir, log)}}
+		random: [2]*randomReads{newRandomReads(filepath.Join(dir, missionsDir), log), newRandomReads(filepath.Join(dir, passagesDir), log)}}
 	ix.fr = mm.AnalyzerNamed(AnalyzerFrench)
 	ix.exact = mm.AnalyzerNamed(AnalyzerExact)
 	ix.root = mm.AnalyzerNamed(AnalyzerRoot)
