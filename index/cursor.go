@@ -1,7 +1,14 @@
 package index
 
 import (
+	"encoding/binary"
+	"errors"
+	"math"
+	"math/bits"
+	"reflect"
+
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	zapx "github.com/blevesearch/zapx/v17"
 )
@@ -10,57 +17,41 @@ import (
 // for in increasing order, with their frequencies, norms and, when asked,
 // locations.
 //
-// zapx's Advance walks the list's bitmap one document at a time from where
-// it stands to the document asked for, because its frequencies are read in
-// chunks of documents: a search that scores a few documents far apart (a
-// page's passages, the best hits of an index half) read whole lists. A
-// cursor over a zapx list of a segment without deletions first moves the
-// bitmap to the start of the asked document's chunk, when that is past the
-// posting it stands on: zapx then loads that chunk, as it does on reaching
-// it, and skips only the chunk's postings before the document.
-// TestCursorMatchesIterator holds a cursor's postings to the iterator's.
+// zapx's Advance walks the list's bitmap one document at a time, through
+// an interface call and a bitmap iterator for each, decoding each posting's
+// frequency and norm on the way: the searches that score a fraction of the
+// hits of a wide word read whole lists that way, and that was most of
+// their cost. A cursor over a list of a zapx segment without deletions
+// reads the list's bytes itself (rawList); other lists go through zapx's
+// iterator. TestCursorMatchesIterator holds the two to the same postings.
 type cursor struct {
-	pi    segment.PostingsIterator
-	zi    *zapx.PostingsIterator // pi, when chunks can be skipped
-	chunk uint64                 // the list's chunk size, in documents
-	p     segment.Posting        // the posting pi stands on
-	done  bool
-	skips int // chunk skips made (for tests)
+	raw  *rawList
+	pi   segment.PostingsIterator // when raw is nil
+	p    segment.Posting          // the posting pi stands on
+	done bool
 }
 
 // newCursor returns a cursor over pl, a list of ss's segment read with
-// ss's deletions.
-func newCursor(pl segment.PostingsList, ss *scorch.SegmentSnapshot, locs bool) cursor {
-	c := cursor{pi: pl.Iterator(true, true, locs, nil)}
-	zi, ok := c.pi.(*zapx.PostingsIterator)
-	seg, mode := ss.Segment().(interface{ ChunkMode() uint32 })
-	// Without deletions, zapx's iterator walks one bitmap iterator, Actual,
-	// for both the documents and the chunks; with them, a second one that
-	// cannot be moved from here. A list of one posting has no bitmap.
-	if !ok || !mode || ss.Deleted() != nil || zi.Actual == nil || zi.ActualBM == nil {
-		return c
+// ss's deletions, in field.
+func newCursor(pl segment.PostingsList, ss *scorch.SegmentSnapshot, field string, locs bool) cursor {
+	if ss.Deleted() == nil {
+		if r, ok := newRawList(pl, ss.Segment(), field, locs); ok {
+			return cursor{raw: r}
+		}
 	}
-	if size := chunkSize(seg.ChunkMode(), zi.ActualBM.GetCardinality(), ss.Segment().Count()); size > 0 {
-		c.zi, c.chunk = zi, size
-	}
-	return c
+	return cursor{pi: pl.Iterator(true, true, locs, nil)}
 }
 
 // at returns the posting of document local (a segment's number), nil when
 // the list does not hold it. Documents are asked for in increasing order.
 func (c *cursor) at(local uint64) (segment.Posting, error) {
+	if c.raw != nil {
+		return c.raw.at(local)
+	}
 	if c.done {
 		return nil, nil
 	}
 	if c.p == nil || c.p.Number() < local {
-		if c.zi != nil {
-			// The posting stood on, if any, is in an earlier chunk:
-			// zapx will load the document's chunk afresh.
-			if start := local / c.chunk * c.chunk; start > 0 && (c.p == nil || c.p.Number() < start) {
-				c.zi.Actual.AdvanceIfNeeded(uint32(start))
-				c.skips++
-			}
-		}
 		p, err := c.pi.Advance(local)
 		if err != nil {
 			return nil, err
@@ -76,6 +67,296 @@ func (c *cursor) at(local uint64) (segment.Posting, error) {
 	}
 	return c.p, nil
 }
+
+// rawList reads a list of a zapx v17 segment from the segment's bytes, in
+// the layout zapx writes (posting.go, intcoder.go): the list's documents
+// are a bitmap; their frequencies and norms, and apart their locations,
+// are varints in chunks of a fixed number of documents, each chunk's end
+// listed before the chunks. The bitmap is turned into a bit array once,
+// so that a posting's place in its chunk is a count of bits; the chunk's
+// varints are then read up to that place, without a call per posting.
+type rawList struct {
+	data  []byte
+	bits  []uint64 // the list's documents, a bit each
+	size  uint64   // documents per chunk
+	field string
+	freqs chunks
+	locs  chunks // read only when locations are asked for
+	withL bool
+
+	chunk  uint64 // the chunk loaded
+	loaded bool
+	from   uint64 // the first document whose posting fb and lb start at
+	fb, lb []byte // the rest of the chunk's frequencies and locations
+	post   rawPosting
+}
+
+// chunks is a stream of varints cut in chunks: where the chunks start in
+// the segment, and where each ends, counted from there.
+type chunks struct {
+	start uint64
+	ends  []uint64
+}
+
+var errCorrupt = errors.New("index: postings list beyond its segment's bytes")
+
+// newRawList returns a rawList over pl, ok false when pl is not a list
+// that can be read so: not zapx's, a list of one posting (held in the
+// dictionary), a segment in memory, of a chunk mode zapx no longer writes,
+// or whose bytes pass through a reader hook (encryption).
+func newRawList(pl segment.PostingsList, seg segment.Segment, field string, locs bool) (*rawList, bool) {
+	zl, ok := pl.(*zapx.PostingsList)
+	zs, ok2 := seg.(*zapx.Segment)
+	if !ok || !ok2 || index.ReaderHook != nil {
+		return nil, false
+	}
+	size := chunkSize(zs.ChunkMode(), pl.Count(), zs.NumDocs())
+	// zapx keeps where the list's frequencies and locations start in
+	// unexported fields; reflect reads them (TestCursorMatchesIterator
+	// fails if they go).
+	v := reflect.ValueOf(zl).Elem()
+	fo, lo := v.FieldByName("freqOffset"), v.FieldByName("locOffset")
+	if size == 0 || !fo.IsValid() || !lo.IsValid() || fo.Kind() != reflect.Uint64 || lo.Kind() != reflect.Uint64 {
+		return nil, false
+	}
+	it, ok := pl.Iterator(false, false, false, nil).(*zapx.PostingsIterator)
+	if !ok || it.ActualBM == nil || fo.Uint() == 0 {
+		return nil, false
+	}
+	r := &rawList{data: zs.Data(), size: size, field: field, withL: locs && lo.Uint() != 0}
+	var err error
+	if r.freqs, err = readChunks(r.data, fo.Uint()); err != nil {
+		return nil, false
+	}
+	if r.withL {
+		if r.locs, err = readChunks(r.data, lo.Uint()); err != nil {
+			return nil, false
+		}
+	}
+	r.bits = it.ActualBM.ToDense()
+	return r, true
+}
+
+// readChunks reads the chunk ends written at off.
+func readChunks(data []byte, off uint64) (chunks, error) {
+	if off >= uint64(len(data)) {
+		return chunks{}, errCorrupt
+	}
+	b := data[off:]
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return chunks{}, errCorrupt
+	}
+	b = b[k:]
+	c := chunks{ends: make([]uint64, n)}
+	for i := range c.ends {
+		if c.ends[i], k = binary.Uvarint(b); k <= 0 {
+			return chunks{}, errCorrupt
+		}
+		b = b[k:]
+	}
+	c.start = uint64(len(data) - len(b))
+	return c, nil
+}
+
+// bytes returns chunk i's bytes.
+func (c chunks) bytes(data []byte, i uint64) ([]byte, error) {
+	if i >= uint64(len(c.ends)) {
+		return nil, errCorrupt
+	}
+	var lo uint64
+	if i > 0 {
+		lo = c.ends[i-1]
+	}
+	hi := c.ends[i]
+	if lo > hi || c.start+hi > uint64(len(data)) {
+		return nil, errCorrupt
+	}
+	return data[c.start+lo : c.start+hi], nil
+}
+
+func (r *rawList) at(local uint64) (segment.Posting, error) {
+	w := local / 64
+	if w >= uint64(len(r.bits)) || r.bits[w]&(1<<(local%64)) == 0 {
+		return nil, nil
+	}
+	if c := local / r.size; !r.loaded || c != r.chunk {
+		var err error
+		if r.fb, err = r.freqs.bytes(r.data, c); err != nil {
+			return nil, err
+		}
+		if r.withL {
+			if r.lb, err = r.locs.bytes(r.data, c); err != nil {
+				return nil, err
+			}
+		}
+		r.chunk, r.loaded, r.from = c, true, c*r.size
+	}
+	if err := r.skip(countBits(r.bits, r.from, local)); err != nil {
+		return nil, err
+	}
+	freq, norm, locs, err := r.next()
+	if err != nil {
+		return nil, err
+	}
+	r.from = local + 1
+	r.post = rawPosting{num: local, freq: freq, norm: norm, field: r.field, locs: locs, locBuf: r.post.locBuf}
+	return &r.post, nil
+}
+
+// skip passes over the next n postings of the chunk. It is next without
+// decoding: the first byte of a posting's first varint tells whether it
+// has locations (its low bit) and a norm (a frequency above 0, the varint
+// above 1).
+func (r *rawList) skip(n int) error {
+	fb, i := r.fb, 0
+	for ; n > 0; n-- {
+		if i >= len(fb) {
+			return errCorrupt
+		}
+		first := fb[i]
+		i++
+		for b := first; b >= 0x80; i++ {
+			if i >= len(fb) {
+				return errCorrupt
+			}
+			b = fb[i]
+		}
+		if first > 1 {
+			for {
+				if i >= len(fb) {
+					return errCorrupt
+				}
+				i++
+				if fb[i-1] < 0x80 {
+					break
+				}
+			}
+		}
+		if first&1 != 0 && r.withL {
+			m, k := binary.Uvarint(r.lb)
+			if k <= 0 || m > uint64(len(r.lb)-k) {
+				return errCorrupt
+			}
+			r.lb = r.lb[k+int(m):]
+		}
+	}
+	r.fb = fb[i:]
+	return nil
+}
+
+// next reads the next posting of the chunk: its frequency, its norm's
+// bits and, when read, its locations.
+func (r *rawList) next() (freq, norm uint64, locs []byte, err error) {
+	v, k := binary.Uvarint(r.fb)
+	if k <= 0 {
+		return 0, 0, nil, errCorrupt
+	}
+	r.fb = r.fb[k:]
+	if freq = v >> 1; freq != 0 {
+		if norm, k = binary.Uvarint(r.fb); k <= 0 {
+			return 0, 0, nil, errCorrupt
+		}
+		r.fb = r.fb[k:]
+	}
+	if v&1 == 0 || !r.withL {
+		return freq, norm, nil, nil
+	}
+	n, k := binary.Uvarint(r.lb)
+	if k <= 0 || n > uint64(len(r.lb)-k) {
+		return 0, 0, nil, errCorrupt
+	}
+	locs, r.lb = r.lb[k:k+int(n)], r.lb[k+int(n):]
+	return freq, norm, locs, nil
+}
+
+// countBits counts the bits set from bit lo to bit hi, hi excluded.
+func countBits(b []uint64, lo, hi uint64) int {
+	if lo >= hi {
+		return 0
+	}
+	wl, wh := lo/64, hi/64
+	if wl == wh {
+		return bits.OnesCount64(b[wl] >> (lo % 64) & (1<<(hi-lo) - 1))
+	}
+	n := bits.OnesCount64(b[wl] >> (lo % 64))
+	for _, x := range b[wl+1 : wh] {
+		n += bits.OnesCount64(x)
+	}
+	if hi%64 != 0 {
+		n += bits.OnesCount64(b[wh] & (1<<(hi%64) - 1))
+	}
+	return n
+}
+
+// rawPosting is a posting read by a rawList; its locations are decoded
+// when asked for.
+type rawPosting struct {
+	num, freq, norm uint64
+	field           string
+	locs            []byte
+	locBuf          []rawLocation
+}
+
+func (p *rawPosting) Number() uint64    { return p.num }
+func (p *rawPosting) Frequency() uint64 { return p.freq }
+
+// Norm is zapx's Posting.Norm: the bits hold the field's length.
+func (p *rawPosting) Norm() float64 {
+	return float64(float32(1.0 / math.Sqrt(float64(uint32(p.norm)))))
+}
+
+func (p *rawPosting) Size() int { return 0 }
+
+// Locations decodes the posting's locations (zapx's readLocation): the
+// field's number, the position, the start and end offsets, then the
+// array positions, counted. A corrupt list gives the locations read.
+func (p *rawPosting) Locations() []segment.Location {
+	b := p.locs
+	p.locBuf = p.locBuf[:0]
+	for len(b) > 0 {
+		var v [5]uint64
+		for i := range v {
+			x, k := binary.Uvarint(b)
+			if k <= 0 {
+				return p.locations()
+			}
+			v[i], b = x, b[k:]
+		}
+		l := rawLocation{field: p.field, pos: v[1], start: v[2], end: v[3]}
+		for range v[4] {
+			x, k := binary.Uvarint(b)
+			if k <= 0 {
+				return p.locations()
+			}
+			l.ap, b = append(l.ap, x), b[k:]
+		}
+		p.locBuf = append(p.locBuf, l)
+	}
+	return p.locations()
+}
+
+func (p *rawPosting) locations() []segment.Location {
+	out := make([]segment.Location, len(p.locBuf))
+	for i := range p.locBuf {
+		out[i] = &p.locBuf[i]
+	}
+	return out
+}
+
+// rawLocation is a location of a rawPosting.
+type rawLocation struct {
+	field           string
+	pos, start, end uint64
+	ap              []uint64
+}
+
+func (l *rawLocation) Field() string            { return l.field }
+func (l *rawLocation) Start() uint64            { return l.start }
+func (l *rawLocation) End() uint64              { return l.end }
+func (l *rawLocation) Pos() uint64              { return l.pos }
+func (l *rawLocation) ArrayPositions() []uint64 { return l.ap }
+func (l *rawLocation) Size() int                { return 0 }
 
 // chunkSize is zapx's chunk size, in documents, for the frequencies of a
 // list of card postings in a segment of docs documents written in

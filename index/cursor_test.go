@@ -13,12 +13,18 @@ import (
 )
 
 // TestCursorMatchesIterator reads lists of several chunks, in segments
-// with and without deletions, at random documents, with a cursor and with
-// zapx's iterator alone: the postings, frequencies, norms and locations
-// must be the same, and the cursor must have skipped chunks.
+// with and without deletions, at random documents, with and without their
+// locations, with a cursor and with zapx's iterator alone: the postings,
+// frequencies, norms and locations must be the same, and the cursor must
+// have read lists from their bytes.
 func TestCursorMatchesIterator(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cursor")
-	idx, err := bleve.New(path, mapping.NewIndexMapping())
+	// "text" keeps its locations, "bare" does not.
+	im := mapping.NewIndexMapping()
+	bare := mapping.NewTextFieldMapping()
+	bare.IncludeTermVectors = false
+	im.DefaultMapping.AddFieldMappingsAt("bare", bare)
+	idx, err := bleve.New(path, im)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,14 +35,19 @@ func TestCursorMatchesIterator(t *testing.T) {
 		batch := idx.NewBatch()
 		for i := range perBatch {
 			var text []string
-			for range 1 + rng.IntN(12) {
+			// Some long texts: frequencies and norms of several bytes.
+			n := 1 + rng.IntN(12)
+			if rng.IntN(40) == 0 {
+				n = 100 + rng.IntN(400)
+			}
+			for range n {
 				w := words[rng.IntN(len(words)-1)]
 				if rng.IntN(200) == 0 {
 					w = "rare"
 				}
 				text = append(text, w)
 			}
-			if err := batch.Index(fmt.Sprintf("d%d-%d", b, i), map[string]any{"text": strings.Join(text, " ")}); err != nil {
+			if err := batch.Index(fmt.Sprintf("d%d-%d", b, i), map[string]any{"text": strings.Join(text, " "), "bare": strings.Join(text, " ")}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -62,20 +73,21 @@ func TestCursorMatchesIterator(t *testing.T) {
 		t.Fatal(ok, err)
 	}
 	defer s.close()
-	var skips, deleted int
+	var raw, deleted int
 	for si, ss := range s.segs {
 		if ss.Deleted() != nil {
 			deleted++
 		}
 		n := ss.Segment().Count()
-		for _, w := range words {
-			pls, err := s.postings("text", w)
+		for _, lw := range listsOf(words) {
+			pls, err := s.postings(lw.field, lw.word)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for trial := range 20 {
-				c := newCursor(pls[si], ss, true)
-				ref := plainCursor{pi: pls[si].Iterator(true, true, true, nil)}
+				locs := trial%2 == 0
+				c := newCursor(pls[si], ss, lw.field, locs)
+				ref := plainCursor{pi: pls[si].Iterator(true, true, locs, nil)}
 				// Sparse then dense steps, up to past the end.
 				step := uint64(1 + rng.IntN(1+trial*trial*10))
 				for d := uint64(rng.IntN(50)); d < n+5; d += 1 + uint64(rng.Int64N(int64(step))) {
@@ -88,16 +100,29 @@ func TestCursorMatchesIterator(t *testing.T) {
 						t.Fatal(err)
 					}
 					if msg := samePosting(got, want); msg != "" {
-						t.Fatalf("segment %d, %q, document %d: %s", si, w, d, msg)
+						t.Fatalf("segment %d, %s %q, document %d: %s", si, lw.field, lw.word, d, msg)
 					}
 				}
-				skips += c.skips
+				if c.raw != nil {
+					raw++
+				}
 			}
 		}
 	}
-	if skips == 0 || deleted == 0 {
-		t.Fatalf("chunk skips %d, segments with deletions %d: the test reads none of the cases it is for", skips, deleted)
+	if raw == 0 || deleted == 0 {
+		t.Fatalf("lists read from their bytes %d, segments with deletions %d: the test reads none of the cases it is for", raw, deleted)
 	}
+}
+
+// listsOf is the lists of words in TestCursorMatchesIterator's fields.
+func listsOf(words []string) []struct{ field, word string } {
+	var out []struct{ field, word string }
+	for _, f := range []string{"text", "bare"} {
+		for _, w := range words {
+			out = append(out, struct{ field, word string }{f, w})
+		}
+	}
+	return out
 }
 
 // plainCursor is cursor.at with zapx's Advance alone.

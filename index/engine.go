@@ -941,7 +941,7 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 					return top, err
 				}
 				locs := prox && sp.role == roleBody
-				lists[j] = list{newCursor(pls[si], s.segs[si], locs), locs}
+				lists[j] = list{newCursor(pls[si], s.segs[si], sc.q.prof.field[sp.role], locs), locs}
 			}
 		}
 		st.reset()
@@ -1158,7 +1158,7 @@ func scoreRange(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highli
 				if err != nil {
 					return r, err
 				}
-				c = newCursor(pls[si], s.segs[si], locs)
+				c = newCursor(pls[si], s.segs[si], field, locs)
 			}
 			p, err := c.at(local)
 			if err != nil {
