@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"reflect"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
@@ -31,15 +32,21 @@ type cursor struct {
 	done bool
 }
 
-// newCursor returns a cursor over pl, a list of ss's segment read with
-// ss's deletions, in field.
-func newCursor(pl segment.PostingsList, ss *scorch.SegmentSnapshot, field string, locs bool) cursor {
+// open points c at pl, a list of ss's segment read with ss's deletions,
+// in field; it reuses the memory of the list c read before.
+func (c *cursor) open(pl segment.PostingsList, ss *scorch.SegmentSnapshot, field string, locs bool) {
+	raw := c.raw
+	*c = cursor{}
 	if ss.Deleted() == nil {
-		if r, ok := newRawList(pl, ss.Segment(), field, locs); ok {
-			return cursor{raw: r}
+		if raw == nil {
+			raw = &rawList{}
+		}
+		if raw.open(pl, ss.Segment(), field, locs) {
+			c.raw = raw
+			return
 		}
 	}
-	return cursor{pi: pl.Iterator(true, true, locs, nil)}
+	c.pi = pl.Iterator(true, true, locs, nil)
 }
 
 // at returns the posting of document local (a segment's number), nil when
@@ -100,15 +107,15 @@ type chunks struct {
 
 var errCorrupt = errors.New("index: postings list beyond its segment's bytes")
 
-// newRawList returns a rawList over pl, ok false when pl is not a list
-// that can be read so: not zapx's, a list of one posting (held in the
-// dictionary), a segment in memory, of a chunk mode zapx no longer writes,
-// or whose bytes pass through a reader hook (encryption).
-func newRawList(pl segment.PostingsList, seg segment.Segment, field string, locs bool) (*rawList, bool) {
+// open points r at pl, false when pl is not a list that can be read so:
+// not zapx's, a list of one posting (held in the dictionary), a segment in
+// memory, of a chunk mode zapx no longer writes, or whose bytes pass
+// through a reader hook (encryption).
+func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, field string, locs bool) bool {
 	zl, ok := pl.(*zapx.PostingsList)
 	zs, ok2 := seg.(*zapx.Segment)
 	if !ok || !ok2 || index.ReaderHook != nil {
-		return nil, false
+		return false
 	}
 	size := chunkSize(zs.ChunkMode(), pl.Count(), zs.NumDocs())
 	// zapx keeps where the list's frequencies and locations start in
@@ -117,46 +124,46 @@ func newRawList(pl segment.PostingsList, seg segment.Segment, field string, locs
 	v := reflect.ValueOf(zl).Elem()
 	fo, lo := v.FieldByName("freqOffset"), v.FieldByName("locOffset")
 	if size == 0 || !fo.IsValid() || !lo.IsValid() || fo.Kind() != reflect.Uint64 || lo.Kind() != reflect.Uint64 {
-		return nil, false
+		return false
 	}
 	it, ok := pl.Iterator(false, false, false, nil).(*zapx.PostingsIterator)
 	if !ok || it.ActualBM == nil || fo.Uint() == 0 {
-		return nil, false
+		return false
 	}
-	r := &rawList{data: zs.Data(), size: size, field: field, withL: locs && lo.Uint() != 0}
-	var err error
-	if r.freqs, err = readChunks(r.data, fo.Uint()); err != nil {
-		return nil, false
+	*r = rawList{data: zs.Data(), size: size, field: field, withL: locs && lo.Uint() != 0,
+		bits: r.bits[:0], freqs: chunks{ends: r.freqs.ends[:0]}, locs: chunks{ends: r.locs.ends[:0]},
+		post: rawPosting{locBuf: r.post.locBuf[:0]}}
+	if !r.freqs.read(r.data, fo.Uint()) || r.withL && !r.locs.read(r.data, lo.Uint()) {
+		return false
 	}
-	if r.withL {
-		if r.locs, err = readChunks(r.data, lo.Uint()); err != nil {
-			return nil, false
-		}
-	}
-	r.bits = it.ActualBM.ToDense()
-	return r, true
+	n := int(it.ActualBM.DenseSize())
+	r.bits = slices.Grow(r.bits, n)[:n]
+	clear(r.bits)
+	it.ActualBM.WriteDenseTo(r.bits)
+	return true
 }
 
-// readChunks reads the chunk ends written at off.
-func readChunks(data []byte, off uint64) (chunks, error) {
+// read reads the chunk ends written at off, false when they go past the
+// segment's bytes.
+func (c *chunks) read(data []byte, off uint64) bool {
 	if off >= uint64(len(data)) {
-		return chunks{}, errCorrupt
+		return false
 	}
 	b := data[off:]
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
-		return chunks{}, errCorrupt
+		return false
 	}
 	b = b[k:]
-	c := chunks{ends: make([]uint64, n)}
+	c.ends = slices.Grow(c.ends[:0], int(n))[:n]
 	for i := range c.ends {
 		if c.ends[i], k = binary.Uvarint(b); k <= 0 {
-			return chunks{}, errCorrupt
+			return false
 		}
 		b = b[k:]
 	}
 	c.start = uint64(len(data) - len(b))
-	return c, nil
+	return true
 }
 
 // bytes returns chunk i's bytes.
@@ -308,40 +315,66 @@ func (p *rawPosting) Norm() float64 {
 
 func (p *rawPosting) Size() int { return 0 }
 
-// Locations decodes the posting's locations (zapx's readLocation): the
-// field's number, the position, the start and end offsets, then the
-// array positions, counted. A corrupt list gives the locations read.
+// Locations decodes the posting's locations. A corrupt list gives the
+// locations read.
 func (p *rawPosting) Locations() []segment.Location {
-	b := p.locs
 	p.locBuf = p.locBuf[:0]
-	for len(b) > 0 {
-		var v [5]uint64
-		for i := range v {
-			x, k := binary.Uvarint(b)
-			if k <= 0 {
-				return p.locations()
-			}
-			v[i], b = x, b[k:]
-		}
-		l := rawLocation{field: p.field, pos: v[1], start: v[2], end: v[3]}
-		for range v[4] {
-			x, k := binary.Uvarint(b)
-			if k <= 0 {
-				return p.locations()
-			}
-			l.ap, b = append(l.ap, x), b[k:]
+	for b := p.locs; len(b) > 0; {
+		l := rawLocation{field: p.field}
+		var ok bool
+		if l.pos, l.start, l.end, l.ap, b, ok = readLocation(b, nil); !ok {
+			break
 		}
 		p.locBuf = append(p.locBuf, l)
 	}
-	return p.locations()
-}
-
-func (p *rawPosting) locations() []segment.Location {
 	out := make([]segment.Location, len(p.locBuf))
 	for i := range p.locBuf {
 		out[i] = &p.locBuf[i]
 	}
 	return out
+}
+
+// appendPositions appends the positions of p's locations to dst; those of
+// a rawPosting are read without making its locations.
+func appendPositions(dst []uint64, p segment.Posting) []uint64 {
+	rp, ok := p.(*rawPosting)
+	if !ok {
+		for _, l := range p.Locations() {
+			dst = append(dst, l.Pos())
+		}
+		return dst
+	}
+	for b := rp.locs; len(b) > 0; {
+		var pos uint64
+		if pos, _, _, _, b, ok = readLocation(b, nil); !ok {
+			break
+		}
+		dst = append(dst, pos)
+	}
+	return dst
+}
+
+// readLocation reads the location b starts with, as zapx's readLocation
+// does: the field's number, the position, the start and end offsets, then
+// the array positions, counted, appended to ap. ok is false when b ends
+// first.
+func readLocation(b []byte, ap []uint64) (pos, start, end uint64, aps []uint64, rest []byte, ok bool) {
+	var v [5]uint64
+	for i := range v {
+		x, k := binary.Uvarint(b)
+		if k <= 0 {
+			return 0, 0, 0, ap, b, false
+		}
+		v[i], b = x, b[k:]
+	}
+	for range v[4] {
+		x, k := binary.Uvarint(b)
+		if k <= 0 {
+			return 0, 0, 0, ap, b, false
+		}
+		ap, b = append(ap, x), b[k:]
+	}
+	return v[1], v[2], v[3], ap, b, true
 }
 
 // rawLocation is a location of a rawPosting.

@@ -74,6 +74,7 @@ func TestCursorMatchesIterator(t *testing.T) {
 	}
 	defer s.close()
 	var raw, deleted int
+	var c cursor // reused, as the engine does
 	for si, ss := range s.segs {
 		if ss.Deleted() != nil {
 			deleted++
@@ -86,7 +87,7 @@ func TestCursorMatchesIterator(t *testing.T) {
 			}
 			for trial := range 20 {
 				locs := trial%2 == 0
-				c := newCursor(pls[si], ss, lw.field, locs)
+				c.open(pls[si], ss, lw.field, locs)
 				ref := plainCursor{pi: pls[si].Iterator(true, true, locs, nil)}
 				// Sparse then dense steps, up to past the end.
 				step := uint64(1 + rng.IntN(1+trial*trial*10))
@@ -164,6 +165,15 @@ func samePosting(a, b segment.Posting) string {
 	al, bl := a.Locations(), b.Locations()
 	if len(al) != len(bl) {
 		return fmt.Sprintf("%d locations, want %d", len(al), len(bl))
+	}
+	pos := appendPositions(nil, a)
+	if len(pos) != len(bl) {
+		return fmt.Sprintf("%d positions, want %d", len(pos), len(bl))
+	}
+	for i := range pos {
+		if pos[i] != bl[i].Pos() {
+			return fmt.Sprintf("position %d: %d, want %d", i, pos[i], bl[i].Pos())
+		}
 	}
 	for i := range al {
 		if al[i].Pos() != bl[i].Pos() || al[i].Start() != bl[i].Start() || al[i].End() != bl[i].End() {

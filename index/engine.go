@@ -941,7 +941,8 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 					return top, err
 				}
 				locs := prox && sp.role == roleBody
-				lists[j] = list{newCursor(pls[si], s.segs[si], sc.q.prof.field[sp.role], locs), locs}
+				lists[j].open(pls[si], s.segs[si], sc.q.prof.field[sp.role], locs)
+				lists[j].locs = locs
 			}
 		}
 		st.reset()
@@ -955,9 +956,7 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 			}
 			st.add(sc, sp.role, sp.word, sp.alt, p.Frequency(), p.Norm())
 			if lists[j].locs {
-				for _, l := range p.Locations() {
-					st.pos[sp.word] = append(st.pos[sp.word], l.Pos())
-				}
+				st.pos[sp.word] = appendPositions(st.pos[sp.word], p)
 			}
 		}
 		top.scored++
@@ -1158,7 +1157,7 @@ func scoreRange(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highli
 				if err != nil {
 					return r, err
 				}
-				c = newCursor(pls[si], s.segs[si], field, locs)
+				c.open(pls[si], s.segs[si], field, locs)
 			}
 			p, err := c.at(local)
 			if err != nil {

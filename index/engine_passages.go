@@ -169,7 +169,8 @@ func inSections(s *snapshot, docs []uint32, kinds []string) ([]uint32, error) {
 		for i, g := range docs {
 			si, local := s.locate(uint64(g))
 			if si != seg {
-				seg, c = si, newCursor(pls[si], s.segs[si], FacetSection+keySuffix, false)
+				seg = si
+				c.open(pls[si], s.segs[si], FacetSection+keySuffix, false)
 			}
 			p, err := c.at(local)
 			if err != nil {
