@@ -127,9 +127,10 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 		}
 	}
 	var (
-		pages          int
-		esc, peer      timing
-		escPer, peerPe []time.Duration // per file and page
+		pages           int
+		esc, peer       timing
+		escPer, peerPe  []time.Duration // per file and page
+		escFit, peerFit fit             // wall time against pages
 	)
 	var out bytes.Buffer
 	for r := range c.rounds {
@@ -152,6 +153,7 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 				esc.wall += tm.wall
 				esc.cpu += tm.cpu
 				escPer = append(escPer, tm.wall/time.Duration(f.pages))
+				escFit.add(f.pages, tm.wall)
 				return nil
 			}
 			runPeer := func() error {
@@ -165,6 +167,7 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 				peer.wall += tm.wall
 				peer.cpu += tm.cpu
 				peerPe = append(peerPe, tm.wall/time.Duration(f.pages))
+				peerFit.add(f.pages, tm.wall)
 				return nil
 			}
 			first, second := runEscale, runPeer
@@ -182,7 +185,7 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 	}
 	size := fmt.Sprintf("%d PDFs, %d pages, ×%d", len(pdfs), pages/c.rounds, c.rounds)
 	per := func(d time.Duration) time.Duration { return d / time.Duration(max(pages, 1)) }
-	row := func(measure string, e, p time.Duration) {
+	addRow := func(measure string, e, p time.Duration) {
 		r := row{measure: measure, size: size, escale: ms(e), target: "≤ pdftotext"}
 		if !c.skipPeers {
 			r.peer = "pdftotext " + ms(p)
@@ -190,8 +193,46 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 		}
 		t.add(r)
 	}
-	row("Extraction per page, wall, one process per file", per(esc.wall), per(peer.wall))
-	row("Extraction per page, median over files, wall", percentile(escPer, 50), percentile(peerPe, 50))
-	row("Extraction per page, CPU (process and children)", per(esc.cpu), per(peer.cpu))
+	addRow("Extraction per page, wall, one process per file", per(esc.wall), per(peer.wall))
+	addRow("Extraction per page, median over files, wall", percentile(escPer, 50), percentile(peerPe, 50))
+	addRow("Extraction per page, CPU (process and children)", per(esc.cpu), per(peer.cpu))
+	// Where the difference lies: a file's wall time as a cost per file
+	// plus a cost per page (least squares over every file and round).
+	ef, ep := escFit.line()
+	pf, pp := peerFit.line()
+	for _, r := range []row{
+		{measure: "Extraction, wall, fixed cost per file (fit: time = fixed + pages × per page)", escale: ms(ef), peer: "pdftotext " + ms(pf)},
+		{measure: "Extraction, wall, cost per page (same fit)", escale: ms(ep), peer: "pdftotext " + ms(pp)},
+	} {
+		r.size, r.target = size, "—"
+		if c.skipPeers {
+			r.peer = ""
+		}
+		t.add(r)
+	}
 	return nil
+}
+
+// fit gathers points (pages, wall time) for a least-squares line.
+type fit struct{ n, sx, sy, sxx, sxy float64 }
+
+func (f *fit) add(pages int, wall time.Duration) {
+	x, y := float64(pages), float64(wall)
+	f.n++
+	f.sx += x
+	f.sy += y
+	f.sxx += x * x
+	f.sxy += x * y
+}
+
+// line returns the fitted line's value at zero pages and its slope, both
+// zero when the points do not determine a line (no two page counts).
+func (f *fit) line() (fixed, perPage time.Duration) {
+	d := f.n*f.sxx - f.sx*f.sx
+	if f.n < 2 || d == 0 {
+		return 0, 0
+	}
+	b := (f.n*f.sxy - f.sx*f.sy) / d
+	a := (f.sy - b*f.sx) / f.n
+	return time.Duration(a), time.Duration(b)
 }
