@@ -265,12 +265,24 @@ type Fingerprint struct {
 	Version int64
 }
 
+// The queries a start runs for every mission read only what the
+// missions_versions index holds, not the missions' large rows; INDEXED BY
+// keeps SQLite from looking an id up in the primary key's index instead,
+// which leaves the versions in the rows (TestStartQueriesReadNoRows).
+const (
+	staleQuery        = "SELECT id FROM missions INDEXED BY missions_versions WHERE indexed_version <> version ORDER BY id"
+	fingerprintsQuery = `SELECT f.mission_id, f.value FROM fingerprints f JOIN missions m INDEXED BY missions_versions ON m.id = f.mission_id
+		WHERE f.key = ? AND f.version = m.version`
+	setFingerprintQuery = `INSERT INTO fingerprints (mission_id, key, version, value)
+		SELECT id, ?, version, ? FROM missions INDEXED BY missions_versions WHERE id = ? AND version = ?
+		ON CONFLICT (mission_id) DO UPDATE SET key = excluded.key, version = excluded.version, value = excluded.value`
+)
+
 // Fingerprints returns, by mission id, the fingerprints recorded under key
 // (SetFingerprints) for the missions' current versions. A key names how
 // fingerprints are computed: those of another key are not returned.
 func (s *Store) Fingerprints(ctx context.Context, key string) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT f.mission_id, f.value FROM fingerprints f JOIN missions m ON m.id = f.mission_id
-		WHERE f.key = ? AND f.version = m.version`, key)
+	rows, err := s.db.QueryContext(ctx, fingerprintsQuery, key)
 	if err != nil {
 		return nil, fmt.Errorf("store: fingerprints: %w", err)
 	}
@@ -294,10 +306,7 @@ func (s *Store) Fingerprints(ctx context.Context, key string) (map[string]string
 // was computed from is not recorded.
 func (s *Store) SetFingerprints(ctx context.Context, key string, fps []Fingerprint) error {
 	// Only for a mission still at that version.
-	return s.execEach(ctx, "set fingerprints", `INSERT INTO fingerprints (mission_id, key, version, value)
-		SELECT id, ?, version, ? FROM missions WHERE id = ? AND version = ?
-		ON CONFLICT (mission_id) DO UPDATE SET key = excluded.key, version = excluded.version, value = excluded.value`,
-		len(fps), func(i int) []any { return []any{key, fps[i].Value, fps[i].ID, fps[i].Version} })
+	return s.execEach(ctx, "set fingerprints", setFingerprintQuery, len(fps), func(i int) []any { return []any{key, fps[i].Value, fps[i].ID, fps[i].Version} })
 }
 
 // GetBySHA returns the mission read from the bytes with that SHA-256.
@@ -321,7 +330,7 @@ func (s *Store) IDs(ctx context.Context) ([]string, error) {
 // Stale returns the ids of the missions whose current version the index has
 // not confirmed.
 func (s *Store) Stale(ctx context.Context) ([]string, error) {
-	ids, err := queryStrings(ctx, s.db, "SELECT id FROM missions WHERE indexed_version <> version ORDER BY id")
+	ids, err := queryStrings(ctx, s.db, staleQuery)
 	if err != nil {
 		return nil, fmt.Errorf("store: stale: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"escale/internal/mission"
@@ -411,5 +412,45 @@ func TestFingerprintsFollowVersionAndKey(t *testing.T) {
 	var n int
 	if err := s.db.QueryRow("SELECT COUNT(*) FROM fingerprints").Scan(&n); err != nil || n != 0 {
 		t.Errorf("fingerprints left after Delete: %d (%v), want 0", n, err)
+	}
+}
+
+// TestStartQueriesReadNoRows: the queries a start runs for every mission
+// read the missions table through the missions_versions index alone; the
+// columns they need come after the large ones, behind each row's overflow
+// pages.
+func TestStartQueriesReadNoRows(t *testing.T) {
+	s, _ := openTest(t)
+	for name, q := range map[string]string{"stale": staleQuery, "fingerprints": fingerprintsQuery, "set fingerprint": setFingerprintQuery} {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = "x"
+		}
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		read := false
+		for _, step := range plan {
+			if strings.Contains(step, "missions") || strings.Contains(step, " m ") {
+				read = true
+				if !strings.Contains(step, "USING COVERING INDEX missions_versions") {
+					t.Errorf("%s reads the missions' rows: %q (plan %q)", name, step, plan)
+				}
+			}
+		}
+		if !read {
+			t.Errorf("%s: no step reads missions in plan %q", name, plan)
+		}
 	}
 }
