@@ -221,7 +221,9 @@ func (s *Service) indexAll(ctx context.Context, batch []*pending) {
 	s.markIndexed(ctx, done)
 }
 
-// markIndexed records that the index has entries, in one transaction.
+// markIndexed records that the index has entries, in one transaction, and
+// keeps the fingerprints of their records (cfg.FingerprintKey), which the
+// next start then need not compute (Reconcile).
 func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
 	done := make([]store.Indexed, len(entries))
 	for i, e := range entries {
@@ -230,5 +232,18 @@ func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
 	if err := s.store.MarkAllIndexed(ctx, done); err != nil {
 		// The index has them; at worst the next start indexes them again.
 		s.log.Warn("mark indexed", "missions", len(done), "err", err)
+	}
+	if s.cfg.Fingerprint == nil || s.cfg.FingerprintKey == "" {
+		return
+	}
+	fps := make([]store.Fingerprint, 0, len(entries))
+	for _, e := range entries {
+		if fp, err := s.cfg.Fingerprint(e.Record()); err == nil {
+			fps = append(fps, store.Fingerprint{ID: e.ID, Value: fp, Version: e.Version})
+		}
+	}
+	if err := s.store.SetFingerprints(ctx, s.cfg.FingerprintKey, fps); err != nil {
+		// At worst the next start computes them.
+		s.log.Warn("keep fingerprints", "missions", len(fps), "err", err)
 	}
 }

@@ -318,10 +318,7 @@ func (s *Service) indexEntry(ctx context.Context, e *store.Entry) error {
 	if err := s.index.Put(e.Record()); err != nil {
 		return fmt.Errorf("index %s: %w", e.ID, err)
 	}
-	if err := s.store.MarkIndexed(ctx, e.ID, e.Version); err != nil {
-		// The index has it; at worst the next start indexes it again.
-		s.log.Warn("mark indexed", "mission_id", e.ID, "err", err)
-	}
+	s.markIndexed(ctx, []*store.Entry{e})
 	return nil
 }
 
