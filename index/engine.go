@@ -833,27 +833,18 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 	}
 	// The lists are read once, in index order; with two processors, each
 	// half of the index in its own goroutine, which keeps its own best.
-	cut := e.s.split(hits)
 	shared := newSharedBar()
-	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
-		top, err := e.rising(hits, ub, n, shared)
-		e.scored += top.scored
-		return top.best, err
-	}
-	if err := e.s.lookUp(e.rq.prof, e.specs); err != nil {
+	var parts [2]topN
+	err := e.s.inHalves(e.rq.prof, e.specs, hits, func(h, lo, hi int) (err error) {
+		parts[h], err = e.rising(hits[lo:hi], ub[lo:hi], n, shared)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	var late topN
-	var lateErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { late, lateErr = e.rising(hits[cut:], ub[cut:], n, shared) })
-	top, err := e.rising(hits[:cut], ub[:cut], n, shared)
-	wg.Wait()
-	if err = cmp.Or(err, lateErr); err != nil {
-		return nil, err
-	}
-	e.scored += top.scored + late.scored
-	for _, c := range late.best {
+	top := parts[0]
+	e.scored += top.scored + parts[1].scored
+	for _, c := range parts[1].best {
 		top.keep(c)
 	}
 	return top.best, nil
@@ -1057,22 +1048,15 @@ type docScores struct {
 // Bleve's highlighter. Reading the lists is most of a search's time: with
 // more than one processor, the segments' two halves are read at once.
 func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlights bool) (docScores, error) {
-	cut := s.split(docs)
-	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
-		return scoreRange(s, sc, specs, docs, highlights)
-	}
-	if err := s.lookUp(sc.q.prof, specs); err != nil {
+	var parts [2]docScores
+	err := s.inHalves(sc.q.prof, specs, docs, func(h, lo, hi int) (err error) {
+		parts[h], err = scoreRange(s, sc, specs, docs[lo:hi], highlights)
+		return err
+	})
+	if err != nil {
 		return docScores{}, err
 	}
-	var late docScores
-	var lateErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { late, lateErr = scoreRange(s, sc, specs, docs[cut:], highlights) })
-	r, err := scoreRange(s, sc, specs, docs[:cut], highlights)
-	wg.Wait()
-	if err = cmp.Or(err, lateErr); err != nil {
-		return docScores{}, err
-	}
+	r, late := parts[0], parts[1]
 	r.scores = append(r.scores, late.scores...)
 	r.matched = append(r.matched, late.matched...)
 	if highlights {
@@ -1128,6 +1112,26 @@ func (s *snapshot) split(docs []uint32) int {
 		return 0
 	}
 	return cut
+}
+
+// inHalves calls fn for the documents of each half of the index, docs[lo:hi]
+// with h = 0 then 1, in two goroutines when there are two processors and
+// split finds a cut; else fn(0, 0, len(docs)) alone. The specs' lists are
+// looked up first: the goroutines then only read the snapshot's.
+func (s *snapshot) inHalves(prof *profile, specs []listSpec, docs []uint32, fn func(h, lo, hi int) error) error {
+	cut := s.split(docs)
+	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
+		return fn(0, 0, len(docs))
+	}
+	if err := s.lookUp(prof, specs); err != nil {
+		return err
+	}
+	var lateErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { lateErr = fn(1, cut, len(docs)) })
+	err := fn(0, 0, cut)
+	wg.Wait()
+	return cmp.Or(err, lateErr)
 }
 
 // scoreRange is scoreDocs in one goroutine.
