@@ -133,7 +133,8 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, field strin
 	*r = rawList{data: zs.Data(), size: size, field: field, withL: locs && lo.Uint() != 0,
 		bits: r.bits[:0], freqs: chunks{ends: r.freqs.ends[:0]}, locs: chunks{ends: r.locs.ends[:0]},
 		post: rawPosting{locBuf: r.post.locBuf[:0]}}
-	if !r.freqs.read(r.data, fo.Uint()) || r.withL && !r.locs.read(r.data, lo.Uint()) {
+	most := zs.NumDocs()/size + 1 // chunks a list can have
+	if !r.freqs.read(r.data, fo.Uint(), most) || r.withL && !r.locs.read(r.data, lo.Uint(), most) {
 		return false
 	}
 	n := int(it.ActualBM.DenseSize())
@@ -144,14 +145,14 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, field strin
 }
 
 // read reads the chunk ends written at off, false when they go past the
-// segment's bytes.
-func (c *chunks) read(data []byte, off uint64) bool {
+// segment's bytes or are more than most.
+func (c *chunks) read(data []byte, off, most uint64) bool {
 	if off >= uint64(len(data)) {
 		return false
 	}
 	b := data[off:]
 	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)) {
+	if k <= 0 || n > most || n > uint64(len(b)) {
 		return false
 	}
 	b = b[k:]

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -182,4 +183,38 @@ func samePosting(a, b segment.Posting) string {
 		}
 	}
 	return ""
+}
+
+// TestChunksRead reads chunk ends and refuses counts a list cannot have or
+// ends past the bytes, as a damaged segment would give.
+func TestChunksRead(t *testing.T) {
+	data := binary.AppendUvarint(nil, 2)
+	data = binary.AppendUvarint(data, 3)
+	data = binary.AppendUvarint(data, 5)
+	data = append(data, "abcde"...)
+	var c chunks
+	if !c.read(data, 0, 2) || len(c.ends) != 2 || c.start != 3 {
+		t.Fatalf("read = %+v, want two chunks starting at 3", c)
+	}
+	if b, err := c.bytes(data, 1); err != nil || string(b) != "de" {
+		t.Errorf("chunk 1 = %q, %v, want de", b, err)
+	}
+	if _, err := c.bytes(data, 2); err == nil {
+		t.Error("chunk 2 of 2: no error")
+	}
+	if c.read(data, 0, 1) {
+		t.Error("two chunks where one at most fits: read")
+	}
+	huge := binary.AppendUvarint(nil, 1<<40)
+	if c.read(huge, 0, 1<<50) {
+		t.Error("more chunk ends than bytes: read")
+	}
+	short := binary.AppendUvarint(nil, 1)
+	short = binary.AppendUvarint(short, 100)
+	if !c.read(short, 0, 1) {
+		t.Fatal("one chunk: not read")
+	}
+	if _, err := c.bytes(short, 0); err == nil {
+		t.Error("a chunk ending past the bytes: no error")
+	}
 }
