@@ -266,10 +266,13 @@ type Fingerprint struct {
 }
 
 // The queries a start runs for every mission read only what the
-// missions_versions index holds, not the missions' large rows; INDEXED BY
-// keeps SQLite from looking an id up in the primary key's index instead,
-// which leaves the versions in the rows (TestStartQueriesReadNoRows).
+// missions_versions and missions_signatures indexes hold, not the missions'
+// large rows; INDEXED BY keeps SQLite from looking an id up in the primary
+// key's index instead, which leaves the versions in the rows
+// (TestStartQueriesReadNoRows).
 const (
+	signaturesQuery = `SELECT id, COALESCE(duplicate_of, ''), signature FROM missions INDEXED BY missions_signatures
+		WHERE signature IS NOT NULL ORDER BY created_at, id`
 	staleQuery        = "SELECT id FROM missions INDEXED BY missions_versions WHERE indexed_version <> version ORDER BY id"
 	fingerprintsQuery = `SELECT f.mission_id, f.value FROM fingerprints f JOIN missions m INDEXED BY missions_versions ON m.id = f.mission_id
 		WHERE f.key = ? AND f.version = m.version`
@@ -396,7 +399,7 @@ type Signature struct {
 
 // Signatures returns the signature of every mission, oldest first.
 func (s *Store) Signatures(ctx context.Context) ([]Signature, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, COALESCE(duplicate_of, ''), signature FROM missions WHERE signature IS NOT NULL ORDER BY created_at, id")
+	rows, err := s.db.QueryContext(ctx, signaturesQuery)
 	if err != nil {
 		return nil, fmt.Errorf("store: signatures: %w", err)
 	}
