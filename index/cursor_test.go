@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,12 +14,12 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// TestCursorMatchesIterator reads lists of several chunks, in segments
-// with and without deletions, at random documents, with and without their
-// locations, with a cursor and with zapx's iterator alone: the postings,
-// frequencies, norms and locations must be the same, and the cursor must
-// have read lists from their bytes.
-func TestCursorMatchesIterator(t *testing.T) {
+// cursorIndex writes an index of lists of several chunks, in segments
+// with and without deletions: a field with locations, "text", and one
+// without, "bare", over words, some texts long enough for frequencies and
+// norms of several bytes.
+func cursorIndex(t *testing.T, words []string) bleve.Index {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "cursor")
 	// "text" keeps its locations, "bare" does not.
 	im := mapping.NewIndexMapping()
@@ -30,7 +31,6 @@ func TestCursorMatchesIterator(t *testing.T) {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	words := []string{"port", "ville", "mer", "nord", "sud", "rare"}
 	const batches, perBatch = 3, 4000
 	for b := range batches {
 		batch := idx.NewBatch()
@@ -63,12 +63,24 @@ func TestCursorMatchesIterator(t *testing.T) {
 	if idx, err = bleve.Open(path); err != nil {
 		t.Fatal(err)
 	}
-	defer idx.Close()
+	t.Cleanup(func() { idx.Close() })
 	for i := 0; i < perBatch; i += 7 {
 		if err := idx.Delete(fmt.Sprintf("d0-%d", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return idx
+}
+
+// TestCursorMatchesIterator reads lists of several chunks, in segments
+// with and without deletions, at random documents, with and without their
+// locations, with a cursor and with zapx's iterator alone: the postings,
+// frequencies, norms and locations must be the same, and the cursor must
+// have read lists from their bytes.
+func TestCursorMatchesIterator(t *testing.T) {
+	words := []string{"port", "ville", "mer", "nord", "sud", "rare"}
+	idx := cursorIndex(t, words)
+	rng := rand.New(rand.NewPCG(3, 4))
 	s, ok, err := openSnapshot(idx, nil)
 	if err != nil || !ok {
 		t.Fatal(ok, err)
@@ -217,4 +229,76 @@ func TestChunksRead(t *testing.T) {
 	if _, err := c.bytes(short, 0); err == nil {
 		t.Error("a chunk ending past the bytes: no error")
 	}
+}
+
+// TestRawListSurvivesDamage reads lists whose frequency and location bytes
+// were damaged at random, as a corrupt segment file would have them: a
+// cursor may answer wrong postings or an error, never panic or read past
+// its chunk.
+func TestRawListSurvivesDamage(t *testing.T) {
+	words := []string{"port", "ville", "mer", "rare"}
+	idx := cursorIndex(t, words)
+	s, ok, err := openSnapshot(idx, nil)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	defer s.close()
+	rng := rand.New(rand.NewPCG(5, 6))
+	var lists, failed int
+	for si, ss := range s.segs {
+		n := ss.Segment().Count()
+		for _, lw := range listsOf(words) {
+			pls, err := s.postings(lw.field, lw.word)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for trial := range 6 {
+				var c cursor
+				c.open(pls[si], ss, lw.field, true)
+				if c.raw == nil {
+					continue
+				}
+				lists++
+				r := c.raw
+				data := slices.Clone(r.data)
+				damage := trial % 3
+				for _, ch := range []chunks{r.freqs, r.locs} {
+					for i := range ch.ends {
+						b, err := ch.bytes(data, uint64(i))
+						if err != nil || len(b) == 0 {
+							continue
+						}
+						switch damage {
+						case 0: // bytes changed here and there
+							for range 1 + len(b)/50 {
+								b[rng.IntN(len(b))] = byte(rng.IntN(256))
+							}
+						case 1: // a chunk ends in an unfinished varint
+							b[len(b)-1] |= 0x80
+						case 2: // lengths far beyond the chunk
+							for j := range b {
+								b[j] = []byte{0xff, 0xff, 0xff, 0xff, 0x0f}[j%5]
+							}
+						}
+					}
+				}
+				r.data = data
+				for d := uint64(0); d < n; d += 1 + uint64(rng.IntN(40)) {
+					p, err := c.at(d)
+					if err != nil {
+						failed++
+						break
+					}
+					if p != nil {
+						appendPositions(nil, p)
+						p.Locations()
+					}
+				}
+			}
+		}
+	}
+	if lists == 0 || failed == 0 {
+		t.Fatalf("%d lists damaged, %d read failed: the test reads none of the cases it is for", lists, failed)
+	}
+	t.Logf("%d lists damaged, %d failed to read", lists, failed)
 }
