@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -22,9 +23,9 @@ import (
 // an interface call and a bitmap iterator for each, decoding each posting's
 // frequency and norm on the way: the searches that score a fraction of the
 // hits of a wide word read whole lists that way, and that was most of
-// their cost. A cursor over a list of a zapx segment without deletions
-// reads the list's bytes itself (rawList); other lists go through zapx's
-// iterator. TestCursorMatchesIterator holds the two to the same postings.
+// their cost. A cursor over a list of a zapx segment file reads the list's
+// bytes itself (rawList); other lists go through zapx's iterator.
+// TestCursorMatchesIterator holds the two to the same postings.
 type cursor struct {
 	raw  *rawList
 	pi   segment.PostingsIterator // when raw is nil
@@ -37,14 +38,12 @@ type cursor struct {
 func (c *cursor) open(pl segment.PostingsList, ss *scorch.SegmentSnapshot, field string, locs bool) {
 	raw := c.raw
 	*c = cursor{}
-	if ss.Deleted() == nil {
-		if raw == nil {
-			raw = &rawList{}
-		}
-		if raw.open(pl, ss.Segment(), field, locs) {
-			c.raw = raw
-			return
-		}
+	if raw == nil {
+		raw = &rawList{}
+	}
+	if raw.open(pl, ss.Segment(), ss.Deleted(), field, locs) {
+		c.raw = raw
+		return
 	}
 	c.pi = pl.Iterator(true, true, locs, nil)
 }
@@ -84,8 +83,10 @@ func (c *cursor) at(local uint64) (segment.Posting, error) {
 // varints are then read up to that place, without a call per posting.
 type rawList struct {
 	data  []byte
-	bits  []uint64 // the list's documents, a bit each
-	size  uint64   // documents per chunk
+	bits  []uint64        // the list's documents, deleted ones included, a bit each
+	del   *roaring.Bitmap // the segment's deleted documents, nil for none
+	all   *roaring.Bitmap // where the list's documents are gathered when del is not nil
+	size  uint64          // documents per chunk
 	field string
 	freqs chunks
 	locs  chunks // read only when locations are asked for
@@ -107,40 +108,64 @@ type chunks struct {
 
 var errCorrupt = errors.New("index: postings list beyond its segment's bytes")
 
-// open points r at pl, false when pl is not a list that can be read so:
-// not zapx's, a list of one posting (held in the dictionary), a segment in
-// memory, of a chunk mode zapx no longer writes, or whose bytes pass
-// through a reader hook (encryption).
-func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, field string, locs bool) bool {
+// open points r at pl, a list of seg whose deleted documents are del (nil
+// for none), false when pl is not a list that can be read so: not zapx's,
+// a list of one posting (held in the dictionary), a segment in memory, of
+// a chunk mode zapx no longer writes, or whose bytes pass through a reader
+// hook (encryption).
+func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roaring.Bitmap, field string, locs bool) bool {
 	zl, ok := pl.(*zapx.PostingsList)
 	zs, ok2 := seg.(*zapx.Segment)
 	if !ok || !ok2 || index.ReaderHook != nil {
 		return false
 	}
-	size := chunkSize(zs.ChunkMode(), pl.Count(), zs.NumDocs())
 	// zapx keeps where the list's frequencies and locations start in
 	// unexported fields; reflect reads them (TestCursorMatchesIterator
 	// fails if they go).
 	v := reflect.ValueOf(zl).Elem()
 	fo, lo := v.FieldByName("freqOffset"), v.FieldByName("locOffset")
-	if size == 0 || !fo.IsValid() || !lo.IsValid() || fo.Kind() != reflect.Uint64 || lo.Kind() != reflect.Uint64 {
+	if !fo.IsValid() || !lo.IsValid() || fo.Kind() != reflect.Uint64 || lo.Kind() != reflect.Uint64 || fo.Uint() == 0 {
 		return false
 	}
-	it, ok := pl.Iterator(false, false, false, nil).(*zapx.PostingsIterator)
-	if !ok || it.ActualBM == nil || fo.Uint() == 0 {
+	// The frequencies hold a posting for every document of the list,
+	// deleted or not: its places are counted over them all. Without
+	// deletions, the iterator's bitmap is the list's own.
+	all := r.all
+	if del == nil {
+		it, ok := pl.Iterator(false, false, false, nil).(*zapx.PostingsIterator)
+		if !ok {
+			return false
+		}
+		all = it.ActualBM
+	} else {
+		if all == nil {
+			all = roaring.New()
+		}
+		all.Clear()
+		zl.OrInto(all)
+	}
+	if all == nil || all.IsEmpty() {
 		return false
 	}
-	*r = rawList{data: zs.Data(), size: size, field: field, withL: locs && lo.Uint() != 0,
+	size := chunkSize(zs.ChunkMode(), all.GetCardinality(), zs.NumDocs())
+	if size == 0 {
+		return false
+	}
+	keep := r.all
+	if del != nil {
+		keep = all
+	}
+	*r = rawList{data: zs.Data(), del: del, all: keep, size: size, field: field, withL: locs && lo.Uint() != 0,
 		bits: r.bits[:0], freqs: chunks{ends: r.freqs.ends[:0]}, locs: chunks{ends: r.locs.ends[:0]},
 		post: rawPosting{locBuf: r.post.locBuf[:0]}}
 	most := zs.NumDocs()/size + 1 // chunks a list can have
 	if !r.freqs.read(r.data, fo.Uint(), most) || r.withL && !r.locs.read(r.data, lo.Uint(), most) {
 		return false
 	}
-	n := int(it.ActualBM.DenseSize())
+	n := int(all.DenseSize())
 	r.bits = slices.Grow(r.bits, n)[:n]
 	clear(r.bits)
-	it.ActualBM.WriteDenseTo(r.bits)
+	all.WriteDenseTo(r.bits)
 	return true
 }
 
@@ -185,7 +210,7 @@ func (c chunks) bytes(data []byte, i uint64) ([]byte, error) {
 
 func (r *rawList) at(local uint64) (segment.Posting, error) {
 	w := local / 64
-	if w >= uint64(len(r.bits)) || r.bits[w]&(1<<(local%64)) == 0 {
+	if w >= uint64(len(r.bits)) || r.bits[w]&(1<<(local%64)) == 0 || r.del != nil && r.del.Contains(uint32(local)) {
 		return nil, nil
 	}
 	if c := local / r.size; !r.loaded || c != r.chunk {
