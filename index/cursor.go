@@ -94,6 +94,9 @@ type rawList struct {
 
 	chunk  uint64 // the chunk loaded
 	loaded bool
+	last   uint64 // the document asked for last, when asked
+	asked  bool
+	read   bool   // post holds a posting
 	from   uint64 // the first document whose posting fb and lb start at
 	fb, lb []byte // the rest of the chunk's frequencies and locations
 	post   rawPosting
@@ -144,7 +147,10 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roarin
 		all.Clear()
 		zl.OrInto(all)
 	}
-	if all == nil || all.IsEmpty() {
+	// roaring does not check a bitmap it reads: one from a damaged segment
+	// may name a document past the segment, which would size the bits
+	// after it, or hold its numbers out of order (writeDense).
+	if all == nil || all.IsEmpty() || uint64(all.Maximum()) >= zs.NumDocs() {
 		return false
 	}
 	size := chunkSize(zs.ChunkMode(), all.GetCardinality(), zs.NumDocs())
@@ -165,7 +171,19 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roarin
 	n := int(all.DenseSize())
 	r.bits = slices.Grow(r.bits, n)[:n]
 	clear(r.bits)
-	all.WriteDenseTo(r.bits)
+	return writeDense(all, r.bits)
+}
+
+// writeDense is b.WriteDenseTo(bits), false when b names a document past
+// bits: WriteDenseTo trusts a bitmap's numbers to be in order, and indexes
+// out of range when those of a damaged segment are not.
+func writeDense(b *roaring.Bitmap, bits []uint64) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	b.WriteDenseTo(bits)
 	return true
 }
 
@@ -202,13 +220,22 @@ func (c chunks) bytes(data []byte, i uint64) ([]byte, error) {
 		lo = c.ends[i-1]
 	}
 	hi := c.ends[i]
-	if lo > hi || c.start+hi > uint64(len(data)) {
+	if lo > hi || c.start > uint64(len(data)) || hi > uint64(len(data))-c.start {
 		return nil, errCorrupt
 	}
 	return data[c.start+lo : c.start+hi], nil
 }
 
 func (r *rawList) at(local uint64) (segment.Posting, error) {
+	if r.asked && local <= r.last {
+		// Asked again, or backwards: the posting read last, or none, as
+		// zapx's iterator answers (cursor.at).
+		if local == r.last && r.read && r.post.num == local {
+			return &r.post, nil
+		}
+		return nil, nil
+	}
+	r.asked, r.last = true, local
 	w := local / 64
 	if w >= uint64(len(r.bits)) || r.bits[w]&(1<<(local%64)) == 0 || r.del != nil && r.del.Contains(uint32(local)) {
 		return nil, nil
@@ -232,7 +259,7 @@ func (r *rawList) at(local uint64) (segment.Posting, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.from = local + 1
+	r.from, r.read = local+1, true
 	r.post = rawPosting{num: local, freq: freq, norm: norm, field: r.field, locs: locs, locBuf: r.post.locBuf}
 	return &r.post, nil
 }
@@ -403,7 +430,9 @@ func readLocation(b []byte, ap []uint64) (pos, start, end uint64, aps []uint64, 
 	return v[1], v[2], v[3], ap, b, true
 }
 
-// rawLocation is a location of a rawPosting.
+// rawLocation is a location of a rawPosting. Its field is the list's: zapx
+// names the field each location came from, which differs only in
+// composite fields, which the index does not have.
 type rawLocation struct {
 	field           string
 	pos, start, end uint64

@@ -3,12 +3,14 @@ package index
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -108,16 +110,28 @@ func TestCursorMatchesIterator(t *testing.T) {
 				// Sparse then dense steps, up to past the end.
 				step := uint64(1 + rng.IntN(1+trial*trial*10))
 				for d := uint64(rng.IntN(50)); d < n+5; d += 1 + uint64(rng.Int64N(int64(step))) {
-					got, err := c.at(d)
-					if err != nil {
-						t.Fatal(err)
+					// Now and then the same document again, or one
+					// already passed: zapx's answers (that posting, or
+					// none) too.
+					asks := []uint64{d}
+					switch rng.IntN(20) {
+					case 0:
+						asks = append(asks, d)
+					case 1:
+						asks = append(asks, d-min(d, uint64(1+rng.IntN(3000))))
 					}
-					want, err := ref.at(d)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if msg := samePosting(got, want); msg != "" {
-						t.Fatalf("segment %d, %s %q, document %d: %s", si, lw.field, lw.word, d, msg)
+					for _, a := range asks {
+						got, err := c.at(a)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want, err := ref.at(a)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if msg := samePosting(got, want); msg != "" {
+							t.Fatalf("segment %d, %s %q, document %d (after %d): %s", si, lw.field, lw.word, a, d, msg)
+						}
 					}
 				}
 				if c.raw != nil {
@@ -236,6 +250,14 @@ func TestChunksRead(t *testing.T) {
 	if _, err := c.bytes(short, 0); err == nil {
 		t.Error("a chunk ending past the bytes: no error")
 	}
+	wrap := binary.AppendUvarint(nil, 1)
+	wrap = binary.AppendUvarint(wrap, math.MaxUint64)
+	if !c.read(wrap, 0, 1) {
+		t.Fatal("one chunk: not read")
+	}
+	if _, err := c.bytes(wrap, 0); err == nil {
+		t.Error("a chunk ending at 2^64-1: no error")
+	}
 }
 
 // TestRawListSurvivesDamage reads lists whose frequency and location bytes
@@ -308,4 +330,29 @@ func TestRawListSurvivesDamage(t *testing.T) {
 		t.Fatalf("%d lists damaged, %d read failed: the test reads none of the cases it is for", lists, failed)
 	}
 	t.Logf("%d lists damaged, %d failed to read", lists, failed)
+}
+
+// TestWriteDenseRefusesDisorder: a bitmap read from a damaged segment may
+// hold its numbers out of order, which roaring does not check; writeDense
+// refuses it instead of indexing out of range.
+func TestWriteDenseRefusesDisorder(t *testing.T) {
+	good := roaring.BitmapOf(3, 5000)
+	bits := make([]uint64, good.DenseSize())
+	if !writeDense(good, bits) || bits[0] != 1<<3 || bits[5000/64] != 1<<(5000%64) {
+		t.Fatalf("writeDense(3, 5000) = %x", bits)
+	}
+	buf, err := good.ToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The array container's two numbers end the buffer: swap them.
+	n := len(buf)
+	copy(buf[n-4:], []byte{buf[n-2], buf[n-1], buf[n-4], buf[n-3]})
+	bad := roaring.New()
+	if _, err := bad.FromBuffer(buf); err != nil {
+		t.Fatal(err)
+	}
+	if writeDense(bad, make([]uint64, bad.DenseSize())) {
+		t.Error("writeDense of a bitmap holding 5000 then 3 succeeded, want false")
+	}
 }
