@@ -225,6 +225,9 @@ func (s *Service) indexAll(ctx context.Context, batch []*pending) {
 // keeps the fingerprints of their records (cfg.FingerprintKey), which the
 // next start then need not compute (Reconcile).
 func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
+	if len(entries) == 0 {
+		return
+	}
 	done := make([]store.Indexed, len(entries))
 	for i, e := range entries {
 		done[i] = store.Indexed{ID: e.ID, Version: e.Version}
@@ -238,9 +241,13 @@ func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
 	}
 	fps := make([]store.Fingerprint, 0, len(entries))
 	for _, e := range entries {
-		if fp, err := s.cfg.Fingerprint(e.Record()); err == nil {
-			fps = append(fps, store.Fingerprint{ID: e.ID, Value: fp, Version: e.Version})
+		fp, err := s.cfg.Fingerprint(e.Record())
+		if err != nil {
+			// The next start computes it, and fails the same way.
+			s.log.Warn("fingerprint", "mission_id", e.ID, "err", err)
+			continue
 		}
+		fps = append(fps, store.Fingerprint{ID: e.ID, Value: fp, Version: e.Version})
 	}
 	if err := s.store.SetFingerprints(ctx, s.cfg.FingerprintKey, fps); err != nil {
 		// At worst the next start computes them.

@@ -200,6 +200,9 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 	// plus a cost per page (least squares over every file and round).
 	ef, ep := escFit.line()
 	pf, pp := peerFit.line()
+	if ep == 0 {
+		return nil // one page count: no line (-extract too small)
+	}
 	for _, r := range []row{
 		{measure: "Extraction, wall, fixed cost per file (fit: time = fixed + pages × per page)", escale: ms(ef), peer: "pdftotext " + ms(pf)},
 		{measure: "Extraction, wall, cost per page (same fit)", escale: ms(ep), peer: "pdftotext " + ms(pp)},
