@@ -354,7 +354,7 @@ func (e *engineSearch) markHits(stems []string) error {
 	}
 	var secErr error
 	var wg sync.WaitGroup
-	sections := func() { secErr = e.markSections(stems) }
+	sections := func() { secErr = guarded(func() error { return e.markSections(stems) }) }
 	if runtime.GOMAXPROCS(0) < 2 {
 		sections()
 	} else {
@@ -1128,7 +1128,7 @@ func (s *snapshot) inHalves(prof *profile, specs []listSpec, docs []uint32, fn f
 	}
 	var lateErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { lateErr = fn(1, cut, len(docs)) })
+	wg.Go(func() { lateErr = guarded(func() error { return fn(1, cut, len(docs)) }) })
 	err := fn(0, 0, cut)
 	wg.Wait()
 	return cmp.Or(err, lateErr)

@@ -137,7 +137,7 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 	for w := range n {
 		wg.Go(func() {
 			for k := w; k < len(shown) && errs[w] == nil; k += n {
-				errs[w] = load(k)
+				errs[w] = guarded(func() error { return load(k) })
 			}
 		})
 	}

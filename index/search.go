@@ -333,7 +333,10 @@ func searchAll(ctx context.Context, idx bleve.Index, reqs []*bleve.SearchRequest
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i], errs[i] = idx.SearchInContext(ctx, reqs[i])
+			errs[i] = guarded(func() (err error) {
+				out[i], err = idx.SearchInContext(ctx, reqs[i])
+				return err
+			})
 		}()
 	}
 	if len(reqs) > 0 {
