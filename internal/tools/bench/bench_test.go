@@ -83,7 +83,7 @@ func TestMeasureSmall(t *testing.T) {
 	want := []string{"Ingest (`escale ingest`", "Reindex", "Search, one-word", "Search, wide", "Resident memory at rest",
 		"Index size per mission", "8 missions (ingested)", "12 missions (built)"}
 	if !c.skipPeers {
-		want = append(want, "Extraction per page", "pdftotext")
+		want = append(want, "Extraction per page", "pdftotext", "extraction code alone", "linking what escale links")
 	}
 	for _, w := range want {
 		if !strings.Contains(out.String(), w) {

@@ -67,16 +67,7 @@ func genarchive(ctx context.Context, c config) (string, error) {
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
-	root, err := moduleRoot(ctx)
-	if err != nil {
-		return "", err
-	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./internal/tools/genarchive")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./internal/tools/genarchive: %w\n%s", err, out)
-	}
-	return bin, nil
+	return goBuild(ctx, c.work, "genarchive", "./internal/tools/genarchive")
 }
 
 var pdfinfoPages = regexp.MustCompile(`(?m)^Pages:\s+(\d+)`)
@@ -126,9 +117,22 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 			break
 		}
 	}
+	// What the same extraction costs in one process per file, without the
+	// child that isolates it, linking the extraction code alone or what
+	// escale links (internal/tools/extractonly): where the cost per file
+	// comes from.
+	lone, err := goBuild(ctx, c.work, "extractonly", "./internal/tools/extractonly")
+	if err != nil {
+		return err
+	}
+	heavy, err := goBuild(ctx, c.work, "extractonly-heavy", "./internal/tools/extractonly", "heavy")
+	if err != nil {
+		return err
+	}
 	var (
 		pages           int
 		esc, peer       timing
+		loneT, heavyT   timing
 		escPer, peerPe  []time.Duration // per file and page
 		escFit, peerFit fit             // wall time against pages
 	)
@@ -170,15 +174,19 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 				peerFit.add(f.pages, tm.wall)
 				return nil
 			}
-			first, second := runEscale, runPeer
-			if (r+i)%2 == 1 {
-				first, second = runPeer, runEscale
+			inProcess := func(bin string, into *timing) func() error {
+				return func() error {
+					tm, err := timed(ctx, nil, bin, f.path)
+					into.wall += tm.wall
+					into.cpu += tm.cpu
+					return err
+				}
 			}
-			if err := first(); err != nil {
-				return err
-			}
-			if err := second(); err != nil {
-				return err
+			runs := []func() error{runEscale, runPeer, inProcess(lone, &loneT), inProcess(heavy, &heavyT)}
+			for k := range runs {
+				if err := runs[(r+i+k)%len(runs)](); err != nil {
+					return err
+				}
 			}
 			pages += f.pages
 		}
@@ -196,6 +204,20 @@ func benchExtract(ctx context.Context, c config, t *table) error {
 	addRow("Extraction per page, wall, one process per file", per(esc.wall), per(peer.wall))
 	addRow("Extraction per page, median over files, wall", percentile(escPer, 50), percentile(peerPe, 50))
 	addRow("Extraction per page, CPU (process and children)", per(esc.cpu), per(peer.cpu))
+	for _, v := range []struct {
+		what string
+		t    timing
+	}{
+		{"extraction code alone", loneT},
+		{"linking what escale links", heavyT},
+	} {
+		r := row{measure: "Extraction per page, wall, one process per file, no child (`internal/tools/extractonly`, " + v.what + ", not shipped)",
+			size: size, escale: ms(per(v.t.wall)), target: "—", met: "—"}
+		if !c.skipPeers {
+			r.escale += fmt.Sprintf(" (×%.2f pdftotext)", float64(v.t.wall)/float64(max(peer.wall, 1)))
+		}
+		t.add(r)
+	}
 	// Where the difference lies: a file's wall time as a cost per file
 	// plus a cost per page (least squares over every file and round).
 	ef, ep := escFit.line()

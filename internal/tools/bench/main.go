@@ -193,16 +193,26 @@ func moduleRoot(ctx context.Context) (string, error) {
 
 // buildEscale builds ./cmd/escale as the checks build it (no cgo).
 func buildEscale(ctx context.Context, work string) (string, error) {
+	return goBuild(ctx, work, "escale", "./cmd/escale")
+}
+
+// goBuild builds the module's package pkg into work/name, without cgo and
+// with the build tags given.
+func goBuild(ctx context.Context, work, name, pkg string, tags ...string) (string, error) {
 	root, err := moduleRoot(ctx)
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(work, "escale")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/escale")
+	bin := filepath.Join(work, name)
+	args := []string{"build", "-o", bin}
+	if len(tags) > 0 {
+		args = append(args, "-tags", strings.Join(tags, ","))
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build ./cmd/escale: %w\n%s", err, out)
+		return "", fmt.Errorf("go %s: %w\n%s", strings.Join(append(args, pkg), " "), err, out)
 	}
 	return bin, nil
 }
