@@ -221,36 +221,33 @@ func (s *Service) indexAll(ctx context.Context, batch []*pending) {
 	s.markIndexed(ctx, done)
 }
 
-// markIndexed records that the index has entries, in one transaction, and
-// keeps the fingerprints of their records (cfg.FingerprintKey), which the
-// next start then need not compute (Reconcile).
+// markIndexed records that the index has entries and keeps the
+// fingerprints of their records (cfg.FingerprintKey), which the next start
+// then need not compute (Reconcile), in one transaction.
 func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
 	if len(entries) == 0 {
 		return
 	}
+	key := s.cfg.FingerprintKey
+	if s.cfg.Fingerprint == nil {
+		key = ""
+	}
 	done := make([]store.Indexed, len(entries))
 	for i, e := range entries {
 		done[i] = store.Indexed{ID: e.ID, Version: e.Version}
-	}
-	if err := s.store.MarkAllIndexed(ctx, done); err != nil {
-		// The index has them; at worst the next start indexes them again.
-		s.log.Warn("mark indexed", "missions", len(done), "err", err)
-	}
-	if s.cfg.Fingerprint == nil || s.cfg.FingerprintKey == "" {
-		return
-	}
-	fps := make([]store.Fingerprint, 0, len(entries))
-	for _, e := range entries {
+		if key == "" {
+			continue
+		}
 		fp, err := s.cfg.Fingerprint(e.Record())
 		if err != nil {
 			// The next start computes it, and fails the same way.
 			s.log.Warn("fingerprint", "mission_id", e.ID, "err", err)
 			continue
 		}
-		fps = append(fps, store.Fingerprint{ID: e.ID, Value: fp, Version: e.Version})
+		done[i].Fingerprint = fp
 	}
-	if err := s.store.SetFingerprints(ctx, s.cfg.FingerprintKey, fps); err != nil {
-		// At worst the next start computes them.
-		s.log.Warn("keep fingerprints", "missions", len(fps), "err", err)
+	if err := s.store.MarkAllIndexed(ctx, key, done); err != nil {
+		// The index has them; at worst the next start indexes them again.
+		s.log.Warn("mark indexed", "missions", len(done), "err", err)
 	}
 }

@@ -309,7 +309,8 @@ func (s *Store) Fingerprints(ctx context.Context, key string) (map[string]string
 // was computed from is not recorded.
 func (s *Store) SetFingerprints(ctx context.Context, key string, fps []Fingerprint) error {
 	// Only for a mission still at that version.
-	return s.execEach(ctx, "set fingerprints", setFingerprintQuery, len(fps), func(i int) []any { return []any{key, fps[i].Value, fps[i].ID, fps[i].Version} })
+	return s.execEach(ctx, "set fingerprints", len(fps), rowStatement{setFingerprintQuery,
+		func(i int) []any { return []any{key, fps[i].Value, fps[i].ID, fps[i].Version} }})
 }
 
 // GetBySHA returns the mission read from the bytes with that SHA-256.
@@ -343,37 +344,62 @@ func (s *Store) Stale(ctx context.Context) ([]string, error) {
 // MarkIndexed records that the index holds version of mission id. A newer
 // version written meanwhile stays stale.
 func (s *Store) MarkIndexed(ctx context.Context, id string, version int64) error {
-	return s.MarkAllIndexed(ctx, []Indexed{{ID: id, Version: version}})
+	return s.MarkAllIndexed(ctx, "", []Indexed{{ID: id, Version: version}})
 }
 
-// Indexed names a version of a mission the index holds.
+// Indexed names a version of a mission the index holds and, when known,
+// the fingerprint of its record (see Fingerprints).
 type Indexed struct {
-	ID      string
-	Version int64
+	ID          string
+	Version     int64
+	Fingerprint string
 }
 
-// MarkAllIndexed is MarkIndexed for several missions, in one transaction.
-func (s *Store) MarkAllIndexed(ctx context.Context, done []Indexed) error {
-	return s.execEach(ctx, "mark indexed", "UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?",
-		len(done), func(i int) []any { return []any{done[i].Version, done[i].ID, done[i].Version} })
+// MarkAllIndexed is MarkIndexed for several missions, in one transaction,
+// which also keeps under key (none when "") the fingerprints given.
+func (s *Store) MarkAllIndexed(ctx context.Context, key string, done []Indexed) error {
+	return s.execEach(ctx, "mark indexed", len(done),
+		rowStatement{"UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?",
+			func(i int) []any { return []any{done[i].Version, done[i].ID, done[i].Version} }},
+		rowStatement{setFingerprintQuery, func(i int) []any {
+			if key == "" || done[i].Fingerprint == "" {
+				return nil
+			}
+			return []any{key, done[i].Fingerprint, done[i].ID, done[i].Version}
+		}})
 }
 
-// execEach runs query once for each of n rows (args(i) its arguments), in
-// one transaction, the statement prepared once; what names it in errors.
-func (s *Store) execEach(ctx context.Context, what, query string, n int, args func(i int) []any) error {
+// rowStatement is a statement execEach runs for each row: args gives the
+// row's arguments, nil to leave the row out.
+type rowStatement struct {
+	query string
+	args  func(i int) []any
+}
+
+// execEach runs each statement for each of n rows, in one transaction,
+// each statement prepared once; what names it in errors.
+func (s *Store) execEach(ctx context.Context, what string, n int, stmts ...rowStatement) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, query)
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", what, err)
+	prepared := make([]*sql.Stmt, len(stmts))
+	for j, st := range stmts {
+		if prepared[j], err = tx.PrepareContext(ctx, st.query); err != nil {
+			return fmt.Errorf("store: %s: %w", what, err)
+		}
+		defer prepared[j].Close()
 	}
-	defer st.Close()
 	for i := range n {
-		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
-			return fmt.Errorf("store: %s, row %d of %d: %w", what, i+1, n, err)
+		for j, st := range stmts {
+			args := st.args(i)
+			if args == nil {
+				continue
+			}
+			if _, err := prepared[j].ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("store: %s, row %d of %d: %w", what, i+1, n, err)
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {

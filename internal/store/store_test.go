@@ -352,11 +352,15 @@ func TestInsertAllIsAllOrNone(t *testing.T) {
 	if log, _ := s.IngestLog(ctx, 10); len(log) != 2 {
 		t.Errorf("IngestLog after a failed InsertAll = %d lines, want the 2 of the first batch", len(log))
 	}
-	if err := s.MarkAllIndexed(ctx, []Indexed{{ID: a.ID, Version: 1}, {ID: b.ID, Version: 1}}); err != nil {
+	// With a's fingerprint, kept in the same transaction; none for b.
+	if err := s.MarkAllIndexed(ctx, "k", []Indexed{{ID: a.ID, Version: 1, Fingerprint: "fa"}, {ID: b.ID, Version: 1}}); err != nil {
 		t.Fatalf("MarkAllIndexed = %v", err)
 	}
 	if stale, err := s.Stale(ctx); err != nil || len(stale) != 0 {
 		t.Errorf("Stale() after MarkAllIndexed = %v, %v, want none", stale, err)
+	}
+	if got, err := s.Fingerprints(ctx, "k"); err != nil || len(got) != 1 || got[a.ID] != "fa" {
+		t.Errorf("Fingerprints(k) after MarkAllIndexed = %v, %v, want only %s: fa", got, err, a.ID)
 	}
 }
 
