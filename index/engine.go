@@ -1080,7 +1080,9 @@ func (s *snapshot) middle() int {
 
 // halves calls fn for the segments before the middle (h = 0, segments lo
 // to hi, hi excluded) and after it (h = 1), in two goroutines when there
-// are two processors. Either range may be empty.
+// are two processors. Either range may be empty. A panic of the second
+// goroutine is raised again in the caller's, where the web server
+// recovers it (see guarded).
 func (s *snapshot) halves(fn func(h, lo, hi int)) {
 	m := s.middle()
 	if m == 0 || runtime.GOMAXPROCS(0) < 2 {
@@ -1088,10 +1090,17 @@ func (s *snapshot) halves(fn func(h, lo, hi int)) {
 		fn(1, len(s.segs), len(s.segs))
 		return
 	}
+	var late any
 	var wg sync.WaitGroup
-	wg.Go(func() { fn(1, m, len(s.segs)) })
+	wg.Go(func() {
+		defer func() { late = recover() }()
+		fn(1, m, len(s.segs))
+	})
 	fn(0, 0, m)
 	wg.Wait()
+	if late != nil {
+		panic(late)
+	}
 }
 
 // split returns where to cut docs (global numbers in index order) so that

@@ -2,8 +2,12 @@ package index
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // TestGuardedTurnsPanicIntoError: a panic becomes the error returned, and
@@ -24,4 +28,28 @@ func TestGuardedTurnsPanicIntoError(t *testing.T) {
 	if err := guarded(func() error { return nil }); err != nil {
 		t.Errorf("guarded(nil) = %v", err)
 	}
+}
+
+// TestHalvesRaisesPanicInCaller: a panic in halves' second goroutine comes
+// back in the caller's, where it can be recovered, instead of stopping the
+// program.
+func TestHalvesRaisesPanicInCaller(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one processor: halves runs in the caller's goroutine")
+	}
+	s := &snapshot{segs: make([]*scorch.SegmentSnapshot, 4), base: []uint64{0, 10, 20, 30}, maxDoc: 40}
+	if s.middle() == 0 {
+		t.Fatal("no middle: the test runs no second goroutine")
+	}
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "late half") {
+			t.Errorf("recovered %v, want the second half's panic", p)
+		}
+	}()
+	s.halves(func(h, lo, hi int) {
+		if h == 1 {
+			panic("late half")
+		}
+	})
+	t.Error("halves returned without raising the panic")
 }
