@@ -159,15 +159,30 @@ func (s *snapshot) lookUp(prof *profile, specs []listSpec) error {
 	return nil
 }
 
-// eachPosting calls visit with the global number of every live document of
-// segment i holding term in field.
-func (s *snapshot) eachPosting(i int, field, term string, visit func(uint64)) error {
+// walk calls fn with each of docs (global numbers, in index order) and its
+// posting in term's list in field (nil when the list does not hold it),
+// with its locations when locs; one cursor reads the list, segment after
+// segment.
+func (s *snapshot) walk(field, term string, locs bool, docs []uint32, fn func(i int, p segment.Posting)) error {
 	pls, err := s.postings(field, term)
 	if err != nil {
 		return err
 	}
-	base := s.base[i]
-	return eachDoc(pls[i].Iterator(false, false, false, nil), func(d uint64) { visit(base + d) })
+	seg := -1
+	var c cursor
+	for i, g := range docs {
+		si, local := s.locate(uint64(g))
+		if si != seg {
+			seg = si
+			c.open(pls[si], s.segs[si], field, locs)
+		}
+		p, err := c.at(local)
+		if err != nil {
+			return err
+		}
+		fn(i, p)
+	}
+	return nil
 }
 
 // orPostings sets bit in marks[base+d] for every live document d of
@@ -1160,29 +1175,14 @@ func scoreRange(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highli
 		field := prof.field[sp.role]
 		hl := prof.highlight[sp.role]
 		locs := prox && sp.role == roleBody || highlights && hl != ""
-		seg := -1
-		var c cursor
-		for i, g := range docs {
-			si, local := s.locate(uint64(g))
-			if si != seg {
-				seg = si
-				pls, err := s.postings(field, sp.term)
-				if err != nil {
-					return r, err
-				}
-				c.open(pls[si], s.segs[si], field, locs)
-			}
-			p, err := c.at(local)
-			if err != nil {
-				return r, err
-			}
+		err := s.walk(field, sp.term, locs, docs, func(i int, p segment.Posting) {
 			if p == nil {
-				continue
+				return
 			}
 			st := &states[i]
 			st.add(sc, sp.role, sp.word, sp.alt, p.Frequency(), p.Norm())
 			if !locs {
-				continue
+				return
 			}
 			for _, l := range p.Locations() {
 				if prox && sp.role == roleBody {
@@ -1194,6 +1194,9 @@ func scoreRange(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highli
 					})
 				}
 			}
+		})
+		if err != nil {
+			return r, err
 		}
 	}
 	for i := range states {

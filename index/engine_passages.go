@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // highlightEngine fills each hit's best passages as highlight does, reading
@@ -160,23 +161,11 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, st *stats, hits [
 func inSections(s *snapshot, docs []uint32, kinds []string) ([]uint32, error) {
 	keep := make([]bool, len(docs))
 	for _, k := range kinds {
-		pls, err := s.postings(FacetSection+keySuffix, Fold(k))
+		err := s.walk(FacetSection+keySuffix, Fold(k), false, docs, func(i int, p segment.Posting) {
+			keep[i] = keep[i] || p != nil
+		})
 		if err != nil {
 			return nil, err
-		}
-		seg := -1
-		var c cursor
-		for i, g := range docs {
-			si, local := s.locate(uint64(g))
-			if si != seg {
-				seg = si
-				c.open(pls[si], s.segs[si], FacetSection+keySuffix, false)
-			}
-			p, err := c.at(local)
-			if err != nil {
-				return nil, err
-			}
-			keep[i] = keep[i] || p != nil
 		}
 	}
 	var out []uint32
