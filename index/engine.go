@@ -932,6 +932,14 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 		locs bool
 	}
 	lists := make([]list, len(e.specs)) // in the current segment
+	pls := make([][]segment.PostingsList, len(e.specs))
+	for j, sp := range e.specs {
+		var err error
+		if pls[j], err = s.postings(sc.q.prof.field[sp.role], sp.term); err != nil {
+			return top, err
+		}
+		lists[j].locs = prox && sp.role == roleBody
+	}
 	st := newDocState(len(sc.q.words), len(sc.alts))
 	seg := -1
 	for i, g := range docs {
@@ -942,13 +950,7 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 		if si != seg {
 			seg = si
 			for j, sp := range e.specs {
-				pls, err := s.postings(sc.q.prof.field[sp.role], sp.term)
-				if err != nil {
-					return top, err
-				}
-				locs := prox && sp.role == roleBody
-				lists[j].open(pls[si], s.segs[si], sc.q.prof.field[sp.role], locs)
-				lists[j].locs = locs
+				lists[j].open(pls[j][si], s.segs[si], sc.q.prof.field[sp.role], lists[j].locs)
 			}
 		}
 		st.reset()
