@@ -299,7 +299,10 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 		need |= markSel
 	}
 	f := newFacetFilter(s.dict, p, q, e.text, len(stems) > 0)
-	hits, counts, secCounts := e.filterAndCount(f, need)
+	hits, counts, secCounts, err := e.filterAndCount(f, need)
+	if err != nil {
+		return nil, err
+	}
 
 	out := &Result{Total: uint64(len(hits)), Page: q.Page, Size: q.Size, Hits: []Hit{}}
 	out.Facets = f.facets(counts, secCounts)
@@ -307,7 +310,6 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 
 	from := (q.Page - 1) * q.Size
 	var page []scored
-	var err error
 	if !e.text || q.Sort == SortDate {
 		page, err = e.topByDate(hits, from+q.Size)
 	} else {
@@ -550,7 +552,7 @@ func newFacetFilter(d dictView, p *plan, q Query, text, secByText bool) *facetFi
 // documents failing that selection alone. When most documents are hits (a
 // word every report holds, or no words), it counts the others and takes
 // them off each segment's totals instead.
-func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32, counts []int32, secCounts [8]int32) {
+func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32, counts []int32, secCounts [8]int32, err error) {
 	s := e.s
 	if need == 0 {
 		// Every live document is a candidate.
@@ -567,7 +569,9 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 	// Each half of the segments is filtered and counted on its own, at
 	// once when there are two processors, then the halves are added up.
 	var parts [2]filtered
-	s.halves(func(h, lo, hi int) { parts[h] = e.filterSegs(f, need, lo, hi) })
+	if err := s.halves(func(h, lo, hi int) { parts[h] = e.filterSegs(f, need, lo, hi) }); err != nil {
+		return nil, nil, secCounts, err
+	}
 	hits = append(parts[0].hits, parts[1].hits...)
 	var secHist [256]int32
 	for _, p := range parts {
@@ -583,12 +587,14 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 		}
 	}
 	most := 2*uint64(len(hits)) > s.live
-	s.halves(func(h, lo, hi int) { e.countSegs(&parts[h], most, lo, hi) })
+	if err := s.halves(func(h, lo, hi int) { e.countSegs(&parts[h], most, lo, hi) }); err != nil {
+		return nil, nil, secCounts, err
+	}
 	counts = parts[0].counts
 	for o, n := range parts[1].counts {
 		counts[o] += n
 	}
-	return hits, counts, secCounts
+	return hits, counts, secCounts, nil
 }
 
 // filtered is what filterSegs and countSegs find in a range of segments.
@@ -1098,26 +1104,20 @@ func (s *snapshot) middle() int {
 // halves calls fn for the segments before the middle (h = 0, segments lo
 // to hi, hi excluded) and after it (h = 1), in two goroutines when there
 // are two processors. Either range may be empty. A panic of the second
-// goroutine is raised again in the caller's, where the web server
-// recovers it (see guarded).
-func (s *snapshot) halves(fn func(h, lo, hi int)) {
+// goroutine is returned as an error (guarded).
+func (s *snapshot) halves(fn func(h, lo, hi int)) error {
 	m := s.middle()
 	if m == 0 || runtime.GOMAXPROCS(0) < 2 {
 		fn(0, 0, len(s.segs))
 		fn(1, len(s.segs), len(s.segs))
-		return
+		return nil
 	}
-	var late any
+	var lateErr error
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		defer func() { late = recover() }()
-		fn(1, m, len(s.segs))
-	})
+	wg.Go(func() { lateErr = guarded(func() error { fn(1, m, len(s.segs)); return nil }) })
 	fn(0, 0, m)
 	wg.Wait()
-	if late != nil {
-		panic(late)
-	}
+	return lateErr
 }
 
 // split returns where to cut docs (global numbers in index order) so that

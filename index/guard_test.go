@@ -2,7 +2,6 @@ package index
 
 import (
 	"errors"
-	"fmt"
 	"runtime"
 	"strings"
 	"testing"
@@ -30,10 +29,9 @@ func TestGuardedTurnsPanicIntoError(t *testing.T) {
 	}
 }
 
-// TestHalvesRaisesPanicInCaller: a panic in halves' second goroutine comes
-// back in the caller's, where it can be recovered, instead of stopping the
-// program.
-func TestHalvesRaisesPanicInCaller(t *testing.T) {
+// TestHalvesReturnsPanic: a panic in halves' second goroutine comes back
+// as halves' error, instead of stopping the program.
+func TestHalvesReturnsPanic(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		t.Skip("one processor: halves runs in the caller's goroutine")
 	}
@@ -41,15 +39,12 @@ func TestHalvesRaisesPanicInCaller(t *testing.T) {
 	if s.middle() == 0 {
 		t.Fatal("no middle: the test runs no second goroutine")
 	}
-	defer func() {
-		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "late half") {
-			t.Errorf("recovered %v, want the second half's panic", p)
-		}
-	}()
-	s.halves(func(h, lo, hi int) {
+	err := s.halves(func(h, lo, hi int) {
 		if h == 1 {
 			panic("late half")
 		}
 	})
-	t.Error("halves returned without raising the panic")
+	if err == nil || !strings.Contains(err.Error(), "late half") {
+		t.Errorf("halves = %v, want the second half's panic as an error", err)
+	}
 }
