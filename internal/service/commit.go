@@ -208,23 +208,25 @@ func (s *Service) indexAll(ctx context.Context, batch []*pending) {
 		}
 	}
 	var done []*store.Entry
+	var indexed []*mission.Mission
 	for i, p := range batch {
 		if p.err != nil {
 			continue
 		}
 		e := p.entry
-		done = append(done, e)
+		done, indexed = append(done, e), append(indexed, recs[i])
 		p.res = &Result{Mission: recs[i], Created: true}
 		s.log.Info("mission ingested", "mission_id", e.ID, "filename", e.Extracted.Filename, "size", e.Extracted.Size,
 			"source", p.logEntry.Source, "duplicate_of", e.DuplicateOf)
 	}
-	s.markIndexed(ctx, done)
+	s.markIndexed(ctx, done, indexed)
 }
 
-// markIndexed records that the index has entries and keeps the
-// fingerprints of their records (cfg.FingerprintKey), which the next start
-// then need not compute (Reconcile), in one transaction.
-func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
+// markIndexed records that the index has entries, recs their records as
+// it was given them, and keeps the fingerprints of those
+// (cfg.FingerprintKey), which the next start then need not compute
+// (Reconcile), in one transaction.
+func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry, recs []*mission.Mission) {
 	if len(entries) == 0 {
 		return
 	}
@@ -238,7 +240,7 @@ func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry) {
 		if key == "" {
 			continue
 		}
-		fp, err := s.cfg.Fingerprint(e.Record())
+		fp, err := s.cfg.Fingerprint(recs[i])
 		if err != nil {
 			// The next start computes it, and fails the same way.
 			s.log.Warn("fingerprint", "mission_id", e.ID, "err", err)

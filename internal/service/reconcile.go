@@ -105,7 +105,7 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 		if err := bi.PutBatch(recs); err != nil {
 			return fmt.Errorf("service: reconcile: index: %w", err)
 		}
-		s.markIndexed(ctx, pending)
+		s.markIndexed(ctx, pending, recs)
 		pending = pending[:0]
 		return nil
 	}

@@ -315,10 +315,11 @@ func (s *Service) twinOf(ctx context.Context, id string, set map[uint64]struct{}
 
 // indexEntry puts a mission in the index and records that the index has it.
 func (s *Service) indexEntry(ctx context.Context, e *store.Entry) error {
-	if err := s.index.Put(e.Record()); err != nil {
+	rec := e.Record()
+	if err := s.index.Put(rec); err != nil {
 		return fmt.Errorf("index %s: %w", e.ID, err)
 	}
-	s.markIndexed(ctx, []*store.Entry{e})
+	s.markIndexed(ctx, []*store.Entry{e}, []*mission.Mission{rec})
 	return nil
 }
 
