@@ -74,6 +74,51 @@ func (c *cursor) at(local uint64) (segment.Posting, error) {
 	return c.p, nil
 }
 
+// tf returns the frequency of document local's posting divided by its
+// length normalisation (docState.add's tf), ok false when the list does
+// not hold it. Documents are asked for in increasing order.
+func (c *cursor) tf(local uint64, ln *lengthNorms) (tf float64, ok bool, err error) {
+	if c.raw != nil {
+		if ok, err = c.raw.find(local); !ok || err != nil {
+			return 0, false, err
+		}
+		return float64(c.raw.post.freq) / ln.of(c.raw.post.norm), true, nil
+	}
+	p, err := c.at(local)
+	if p == nil || err != nil {
+		return 0, false, err
+	}
+	return float64(p.Frequency()) / lengthNorm(p.Norm(), ln.b, ln.avg), true, nil
+}
+
+// lengthNorms is lengthNorm for one role's b and average length, kept for
+// each field length met (a posting's norm bits): a search reads many
+// postings of few lengths, and a square root and three divisions for each
+// were a fifth of its scoring.
+type lengthNorms struct {
+	b, avg float64
+	memo   []float64 // by norm bits; 0 for not yet computed (lengthNorm > 0)
+}
+
+// maxMemoLength bounds lengthNorms' memory: longer fields are computed anew.
+const maxMemoLength = 1 << 14
+
+func (l *lengthNorms) of(bits uint64) float64 {
+	if bits < uint64(len(l.memo)) {
+		if v := l.memo[bits]; v != 0 {
+			return v
+		}
+	}
+	v := lengthNorm(normOf(bits), l.b, l.avg)
+	if bits < maxMemoLength {
+		if bits >= uint64(len(l.memo)) {
+			l.memo = slices.Grow(l.memo, int(bits)+1-len(l.memo))[:bits+1]
+		}
+		l.memo[bits] = v
+	}
+	return v
+}
+
 // rawList reads a list of a zapx v17 segment from the segment's bytes, in
 // the layout zapx writes (posting.go, intcoder.go): the list's documents
 // are a bitmap; their frequencies and norms, and apart their locations,
@@ -163,7 +208,7 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roarin
 	}
 	*r = rawList{data: zs.Data(), del: del, all: keep, size: size, field: field, withL: locs && lo.Uint() != 0,
 		bits: r.bits[:0], freqs: chunks{ends: r.freqs.ends[:0]}, locs: chunks{ends: r.locs.ends[:0]},
-		post: rawPosting{locBuf: r.post.locBuf[:0]}}
+		post: rawPosting{field: field, locBuf: r.post.locBuf[:0]}}
 	most := zs.NumDocs()/size + 1 // chunks a list can have
 	if !r.freqs.read(r.data, fo.Uint(), most) || r.withL && !r.locs.read(r.data, lo.Uint(), most) {
 		return false
@@ -227,41 +272,47 @@ func (c chunks) bytes(data []byte, i uint64) ([]byte, error) {
 }
 
 func (r *rawList) at(local uint64) (segment.Posting, error) {
+	if ok, err := r.find(local); !ok || err != nil {
+		return nil, err
+	}
+	return &r.post, nil
+}
+
+// find reads the posting of document local into r.post, false when the
+// list does not hold it; at without making an interface of the posting.
+func (r *rawList) find(local uint64) (bool, error) {
 	if r.asked && local <= r.last {
 		// Asked again, or backwards: the posting read last, or none, as
 		// zapx's iterator answers (cursor.at).
-		if local == r.last && r.read && r.post.num == local {
-			return &r.post, nil
-		}
-		return nil, nil
+		return local == r.last && r.read && r.post.num == local, nil
 	}
 	r.asked, r.last = true, local
 	w := local / 64
 	if w >= uint64(len(r.bits)) || r.bits[w]&(1<<(local%64)) == 0 || r.del != nil && r.del.Contains(uint32(local)) {
-		return nil, nil
+		return false, nil
 	}
 	if c := local / r.size; !r.loaded || c != r.chunk {
 		var err error
 		if r.fb, err = r.freqs.bytes(r.data, c); err != nil {
-			return nil, err
+			return false, err
 		}
 		if r.withL {
 			if r.lb, err = r.locs.bytes(r.data, c); err != nil {
-				return nil, err
+				return false, err
 			}
 		}
 		r.chunk, r.loaded, r.from = c, true, c*r.size
 	}
 	if err := r.skip(countBits(r.bits, r.from, local)); err != nil {
-		return nil, err
+		return false, err
 	}
 	freq, norm, locs, err := r.next()
 	if err != nil {
-		return nil, err
+		return false, err
 	}
 	r.from, r.read = local+1, true
-	r.post = rawPosting{num: local, freq: freq, norm: norm, field: r.field, locs: locs, locBuf: r.post.locBuf}
-	return &r.post, nil
+	r.post.num, r.post.freq, r.post.norm, r.post.locs = local, freq, norm, locs
+	return true, nil
 }
 
 // skip passes over the next n postings of the chunk. It is next without
@@ -362,8 +413,12 @@ func (p *rawPosting) Number() uint64    { return p.num }
 func (p *rawPosting) Frequency() uint64 { return p.freq }
 
 // Norm is zapx's Posting.Norm: the bits hold the field's length.
-func (p *rawPosting) Norm() float64 {
-	return float64(float32(1.0 / math.Sqrt(float64(uint32(p.norm)))))
+func (p *rawPosting) Norm() float64 { return normOf(p.norm) }
+
+// normOf is the norm zapx gives a posting whose norm bits are bits: 1/√len
+// as a float32, len the field's length.
+func normOf(bits uint64) float64 {
+	return float64(float32(1.0 / math.Sqrt(float64(uint32(bits)))))
 }
 
 func (p *rawPosting) Size() int { return 0 }

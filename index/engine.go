@@ -928,52 +928,73 @@ func (b *sharedBar) raise(v float64) {
 // other, each against every posting list, skipping those whose bound is
 // below the worst of the n best so far (or the shared bar, when higher):
 // the bar rises as documents are scored, and each list is read once, up to
-// the last document scored.
+// the last document scored. A document's positions are read last, when
+// its score without them (scorer.bound) can still reach the bar: most
+// documents of a query of several words stop there.
 func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *sharedBar) (topN, error) {
 	s, sc := e.s, &e.sc
 	top := topN{n: n}
 	prox := len(sc.q.words) > 1
-	type list struct {
-		cursor
-		locs bool
-	}
-	lists := make([]list, len(e.specs)) // in the current segment
+	lists := make([]cursor, len(e.specs))  // frequencies and norms, in the current segment
+	places := make([]cursor, len(e.specs)) // positions of the content's lists, when prox
 	pls := make([][]segment.PostingsList, len(e.specs))
 	for j, sp := range e.specs {
 		var err error
 		if pls[j], err = s.postings(sc.q.prof.field[sp.role], sp.term); err != nil {
 			return top, err
 		}
-		lists[j].locs = prox && sp.role == roleBody
 	}
+	var norms [nRoles]lengthNorms
+	for role := range norms {
+		norms[role] = lengthNorms{b: sc.q.prof.b[role], avg: sc.q.avg[role]}
+	}
+	placed := func(sp listSpec) bool { return prox && sp.role == roleBody }
 	st := newDocState(len(sc.q.words), len(sc.alts))
 	seg := -1
 	for i, g := range docs {
-		if ub[i] < max(top.bar(), shared.get())*(1-1e-9) {
+		bar := max(top.bar(), shared.get()) * (1 - 1e-9)
+		if ub[i] < bar {
 			continue
 		}
 		si, local := s.locate(uint64(g))
 		if si != seg {
 			seg = si
 			for j, sp := range e.specs {
-				lists[j].open(pls[j][si], s.segs[si], sc.q.prof.field[sp.role], lists[j].locs)
+				field := sc.q.prof.field[sp.role]
+				lists[j].open(pls[j][si], s.segs[si], field, false)
+				if placed(sp) {
+					places[j].open(pls[j][si], s.segs[si], field, true)
+				}
 			}
 		}
 		st.reset()
 		for j, sp := range e.specs {
-			p, err := lists[j].at(local)
+			tf, ok, err := lists[j].tf(local, &norms[sp.role])
 			if err != nil {
 				return top, err
 			}
-			if p == nil {
-				continue
-			}
-			st.add(sc, sp.role, sp.word, sp.alt, p.Frequency(), p.Norm())
-			if lists[j].locs {
-				st.pos[sp.word] = appendPositions(st.pos[sp.word], p)
+			if ok {
+				st.addTF(sp.role, sp.word, sp.alt, tf)
 			}
 		}
 		top.scored++
+		if prox {
+			if sc.bound(&st) < bar {
+				continue
+			}
+			for j, sp := range e.specs {
+				if !placed(sp) {
+					continue
+				}
+				p, err := places[j].at(local)
+				if err != nil {
+					return top, err
+				}
+				if p != nil {
+					st.pos[sp.word] = appendPositions(st.pos[sp.word], p)
+				}
+			}
+		}
 		top.keep(scored{doc: g, score: sc.score(&st, nil, false)})
 		if len(top.best) == n {
 			shared.raise(top.bar())

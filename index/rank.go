@@ -464,12 +464,18 @@ func (d *docState) synonyms(sc *scorer) {
 // add records one posting of a word's role (or a place or year, word < 0):
 // freq occurrences in a field whose Bleve norm is norm.
 func (d *docState) add(sc *scorer, role, word, alt int, freq uint64, norm float64) {
+	d.addTF(role, word, alt, float64(freq)/lengthNorm(norm, sc.q.prof.b[role], sc.q.avg[role]))
+}
+
+// addTF is add with the posting's frequency already divided by its length
+// normalisation (tf).
+func (d *docState) addTF(role, word, alt int, tf float64) {
 	switch role {
 	case roleSynPart:
 		d.parts[alt]++
 		return
 	case roleSyn:
-		d.alt[alt] += float64(freq) / lengthNorm(norm, sc.q.prof.b[role], sc.q.avg[role])
+		d.alt[alt] += tf
 		d.matched = true
 		return
 	}
@@ -485,8 +491,7 @@ func (d *docState) add(sc *scorer, role, word, alt int, freq uint64, norm float6
 		d.year = true
 		return
 	}
-	prof := sc.q.prof
-	d.tf[word][role] += float64(freq) / lengthNorm(norm, prof.b[role], sc.q.avg[role])
+	d.tf[word][role] += tf
 }
 
 type postingHeap []*posting
@@ -576,6 +581,18 @@ func sat(x float64) float64 { return x * (k1 + 1) / (k1 + x) }
 // score combines what the posting lists say of one document (see the
 // comment at the top of the file); dm receives the explanation when asked.
 func (s *scorer) score(d *docState, dm *search.DocumentMatch, explain bool) float64 {
+	return s.rank(d, dm, explain, false)
+}
+
+// bound is the highest score d can have once its positions are read: each
+// pair of query words both in the content counts as side by side, the most
+// proximity adds. d's positions are not looked at.
+func (s *scorer) bound(d *docState) float64 {
+	return s.rank(d, nil, false, true)
+}
+
+// rank is score, or bound when unplaced.
+func (s *scorer) rank(d *docState, dm *search.DocumentMatch, explain, unplaced bool) float64 {
 	d.synonyms(s)
 	var base, covered float64
 	all := true
@@ -622,6 +639,13 @@ func (s *scorer) score(d *docState, dm *search.DocumentMatch, explain bool) floa
 	for i := 0; i+1 < len(s.q.words); i++ {
 		a, b := s.q.words[i], s.q.words[i+1]
 		if a.seg != b.seg || b.pos <= a.pos {
+			continue
+		}
+		if unplaced {
+			// A word with positions is in the content (tf > 0).
+			if d.tf[i][roleBody] > 0 && d.tf[i+1][roleBody] > 0 {
+				prox += max(wPairExact, wPairNear) * math.Min(s.idf[i], s.idf[i+1])
+			}
 			continue
 		}
 		if dist := pairDistance(d.pos[i], d.pos[i+1], uint64(b.pos-a.pos)); dist >= 0 {
