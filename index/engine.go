@@ -251,7 +251,6 @@ type engineSearch struct {
 	roles  []byte // per global document and word: bit r for role r
 	secs   []byte // per global document: the section kinds whose text holds a stem
 	text   bool   // the query has text (rank words or a selection)
-	body   []bool // bound's scratch: word i is in the content
 	// selScore is Bleve's score of the selection, which ranks when the
 	// query has no word to rank by (« -port », « port* »).
 	selScore map[uint32]float64
@@ -272,7 +271,6 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 			return nil, err
 		}
 		e.nWords = len(rq.words)
-		e.body = make([]bool, 0, e.nWords)
 		e.roles = getBytes(int(s.maxDoc) * e.nWords)
 		defer putBytes(e.roles)
 	}
@@ -831,33 +829,12 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 		slices.SortStableFunc(out, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
 		return out[:min(n, len(out))], nil
 	}
-	ub := make([]float64, len(hits))
-	// A bound depends only on the document's marks: hits share a few
-	// patterns, each computed once (when they fit a word).
-	const packable = 7
-	memo := map[uint64]float64{}
-	for i, g := range hits {
-		if e.nWords > packable {
-			ub[i] = e.bound(uint64(g))
-			continue
-		}
-		key := uint64(e.mark[g] & (markCity | markCtry | markYear))
-		for _, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
-			key = key<<8 | uint64(r)
-		}
-		u, ok := memo[key]
-		if !ok {
-			u = e.bound(uint64(g))
-			memo[key] = u
-		}
-		ub[i] = u
-	}
 	// The lists are read once, in index order; with two processors, each
 	// half of the index in its own goroutine, which keeps its own best.
 	shared := newSharedBar()
 	var parts [2]topN
 	err := e.s.inHalves(e.rq.prof, e.specs, hits, func(h, lo, hi int) (err error) {
-		parts[h], err = e.rising(hits[lo:hi], ub[lo:hi], n, shared)
+		parts[h], err = e.rising(hits[lo:hi], n, shared)
 		return err
 	})
 	if err != nil {
@@ -924,14 +901,14 @@ func (b *sharedBar) raise(v float64) {
 	}
 }
 
-// rising scores docs (in index order, ub their bounds) one after the
-// other, each against every posting list, skipping those whose bound is
-// below the worst of the n best so far (or the shared bar, when higher):
+// rising scores docs (in index order) one after the other, each against
+// every posting list, skipping those whose bound (bounds) is below the
+// worst of the n best so far (or the shared bar, when higher):
 // the bar rises as documents are scored, and each list is read once, up to
 // the last document scored. A document's positions are read last, when
 // its score without them (scorer.bound) can still reach the bar: most
 // documents of a query of several words stop there.
-func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *sharedBar) (topN, error) {
+func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, error) {
 	s, sc := e.s, &e.sc
 	top := topN{n: n}
 	prox := len(sc.q.words) > 1
@@ -950,10 +927,11 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 	}
 	placed := func(sp listSpec) bool { return prox && sp.role == roleBody }
 	st := newDocState(len(sc.q.words), len(sc.alts))
+	ub := e.bounds()
 	seg := -1
-	for i, g := range docs {
+	for _, g := range docs {
 		bar := max(top.bar(), shared.get()) * (1 - 1e-9)
-		if ub[i] < bar {
+		if ub.of(g) < bar {
 			continue
 		}
 		si, local := s.locate(uint64(g))
@@ -1003,12 +981,47 @@ func (e *engineSearch) rising(docs []uint32, ub []float64, n int, shared *shared
 	return top, nil
 }
 
-// bound is the highest score document g could have, from its marks alone.
-func (e *engineSearch) bound(g uint64) float64 {
+// bounds gives documents' bounds (engineSearch.bound). A bound depends
+// only on the document's marks: hits share a few patterns, each computed
+// once when they fit a key. One goroutine's.
+type bounds struct {
+	e    *engineSearch
+	memo map[uint64]float64
+	body []bool // bound's scratch
+}
+
+func (e *engineSearch) bounds() *bounds {
+	return &bounds{e: e, memo: map[uint64]float64{}, body: make([]bool, 0, e.nWords)}
+}
+
+// packable is the most words whose roles, with the place and year marks, fit
+// bounds' key.
+const packable = 7
+
+func (b *bounds) of(g uint32) float64 {
+	e := b.e
+	if e.nWords > packable {
+		return e.bound(uint64(g), b.body)
+	}
+	key := uint64(e.mark[g] & (markCity | markCtry | markYear))
+	for _, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
+		key = key<<8 | uint64(r)
+	}
+	u, ok := b.memo[key]
+	if !ok {
+		u = e.bound(uint64(g), b.body)
+		b.memo[key] = u
+	}
+	return u
+}
+
+// bound is the highest score document g could have, from its marks alone;
+// body is scratch space.
+func (e *engineSearch) bound(g uint64, body []bool) float64 {
 	const satMax = k1 + 1
 	var base, covered float64
 	all := true
-	body := e.body[:0]
+	body = body[:0]
 	roles := e.roles[g*uint64(e.nWords) : (g+1)*uint64(e.nWords)]
 	for i, r := range roles {
 		content := r&(1<<roleBody|1<<roleLead|1<<roleRoot|1<<roleFuzzy) != 0
