@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
@@ -136,5 +139,39 @@ func TestBudget(t *testing.T) {
 	b.release(500)
 	if b.used != 0 {
 		t.Errorf("budget used = %d after every release, want 0", b.used)
+	}
+}
+
+// TestCompactIndex checks what escale says of compacting the index after a
+// bulk load: nothing when it went well or had nothing to do, a French
+// warning (not an exit) when it failed.
+func TestCompactIndex(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		merged  bool
+		err     error
+		wantErr string
+		wantLog string
+	}{
+		{"merged", true, nil, "", "index compacted"},
+		{"nothing to do", false, nil, "", ""},
+		{"failed", false, errors.New("disque plein"), "compactage de l’index impossible (la recherche reste possible, un peu plus lente) : disque plein", ""},
+	} {
+		var stdout, stderr, logs bytes.Buffer
+		e := &env{getenv: func(string) string { return "" }, stdout: &stdout, stderr: &stderr}
+		called := false
+		compactIndex(context.Background(), e, func(context.Context) (bool, error) { called = true; return c.merged, c.err }, slog.New(slog.NewTextHandler(&logs, nil)))
+		if !called {
+			t.Errorf("%s: compact not called", c.name)
+		}
+		if got := stderr.String(); c.wantErr == "" && got != "" || c.wantErr != "" && !strings.Contains(got, c.wantErr) {
+			t.Errorf("%s: stderr %q, want %q", c.name, got, c.wantErr)
+		}
+		if got := logs.String(); c.wantLog == "" && got != "" || c.wantLog != "" && !strings.Contains(got, c.wantLog) {
+			t.Errorf("%s: log %q, want %q", c.name, got, c.wantLog)
+		}
+		if stdout.Len() > 0 {
+			t.Errorf("%s: stdout %q, want nothing", c.name, stdout.String())
+		}
 	}
 }
