@@ -18,11 +18,11 @@ import (
 )
 
 // buildData fills a data directory with n missions from synthrec, straight
-// into the catalog and the index (PutBatch, 500 at a time): what ingesting
-// the same reports as text would store, without the HTTP or command-line
-// round trip, the extraction child process or the twin search. A directory
-// a previous run left with fewer missions is grown, record i being the same
-// in every run.
+// into the catalog and the index (PutBatch, 500 at a time), then compacts
+// the index: what ingesting the same reports as text would store, without
+// the HTTP or command-line round trip, the extraction child process or the
+// twin search. A directory a previous run left with fewer missions is
+// grown, record i being the same in every run.
 func buildData(ctx context.Context, c config, n int) (string, error) {
 	data := filepath.Join(c.work, fmt.Sprintf("data-built-%d-seed%d", n, c.seed))
 	lock, err := store.Acquire(data, "bench")
@@ -55,7 +55,7 @@ func buildData(ctx context.Context, c config, n int) (string, error) {
 		return "", fmt.Errorf("%s holds %d missions in its catalog and %d in its index: delete it", data, inCatalog, inIndex)
 	}
 	if inCatalog == n {
-		return data, nil
+		return data, compact(ctx, c, ix)
 	}
 	src, err := synthrec.New(c.seed)
 	if err != nil {
@@ -92,7 +92,18 @@ func buildData(ctx context.Context, c config, n int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return data, nil
+	return data, compact(ctx, c, ix)
+}
+
+// compact compacts the index as escale ingest does after a bulk load (a
+// directory built before it did is compacted at its next use).
+func compact(ctx context.Context, c config, ix *index.Index) error {
+	t0 := time.Now()
+	merged, err := ix.Compact(ctx)
+	if merged {
+		c.progress("  index compacted in %.1f s", time.Since(t0).Seconds())
+	}
+	return err
 }
 
 // addSizes adds the index's, the catalog's and the originals' size per
