@@ -39,13 +39,27 @@ func (c *cursor) open(pl segment.PostingsList, ss *scorch.SegmentSnapshot, field
 	raw := c.raw
 	*c = cursor{}
 	if raw == nil {
-		raw = &rawList{}
+		raw, _ = rawLists.Get().(*rawList)
+		if raw == nil {
+			raw = &rawList{}
+		}
 	}
 	if raw.open(pl, ss.Segment(), ss.Deleted(), field, locs) {
 		c.raw = raw
 		return
 	}
+	rawLists.Put(raw)
 	c.pi = pl.Iterator(true, true, locs, nil)
+}
+
+// close gives the cursor's memory back for other cursors; c is not used
+// again but to be opened.
+func (c *cursor) close() {
+	if c.raw != nil {
+		c.raw.release()
+		rawLists.Put(c.raw)
+	}
+	*c = cursor{}
 }
 
 // at returns the posting of document local (a segment's number), nil when
@@ -145,6 +159,13 @@ type rawList struct {
 	from   uint64 // the first document whose posting fb and lb start at
 	fb, lb []byte // the rest of the chunk's frequencies and locations
 	post   rawPosting
+}
+
+// release drops r's hold on its segment (bytes, deletions), keeping the
+// memory it reuses.
+func (r *rawList) release() {
+	r.data, r.del, r.fb, r.lb, r.post.locs = nil, nil, nil, nil, nil
+	r.loaded, r.asked, r.read = false, false, false
 }
 
 // chunks is a stream of varints cut in chunks: where the chunks start in

@@ -170,6 +170,7 @@ func (s *snapshot) walk(field, term string, locs bool, docs []uint32, fn func(i 
 	}
 	seg := -1
 	var c cursor
+	defer c.close()
 	for i, g := range docs {
 		si, local := s.locate(uint64(g))
 		if si != seg {
@@ -224,20 +225,6 @@ const (
 	markDead             // deleted (marked only when every document is a candidate)
 )
 
-// byteBufs recycles the per-search arrays (a few bytes per indexed mission).
-var byteBufs sync.Pool
-
-func getBytes(n int) []byte {
-	if b, ok := byteBufs.Get().(*[]byte); ok && cap(*b) >= n {
-		s := (*b)[:n]
-		clear(s)
-		return s
-	}
-	return make([]byte, n)
-}
-
-func putBytes(b []byte) { byteBufs.Put(&b) }
-
 // engineSearch is one search over a snapshot.
 type engineSearch struct {
 	s      *snapshot
@@ -263,22 +250,22 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 	rq, sel, nots := rankParts(p, missionProfile, st.averages(missionProfile), true)
 	e.rq = rq
 	e.text = rq != nil || len(sel) > 0 || len(nots) > 0
-	e.mark = getBytes(int(s.maxDoc))
-	defer putBytes(e.mark)
+	e.mark = byteBufs.get(int(s.maxDoc))
+	defer byteBufs.put(e.mark)
 	if rq != nil {
 		var err error
 		if e.specs, e.sc, err = rq.lists(s.df, float64(s.live)); err != nil {
 			return nil, err
 		}
 		e.nWords = len(rq.words)
-		e.roles = getBytes(int(s.maxDoc) * e.nWords)
-		defer putBytes(e.roles)
+		e.roles = byteBufs.get(int(s.maxDoc) * e.nWords)
+		defer byteBufs.put(e.roles)
 	}
 	var stems []string
 	if e.text {
 		stems = p.stems()
-		e.secs = getBytes(int(s.maxDoc))
-		defer putBytes(e.secs)
+		e.secs = byteBufs.get(int(s.maxDoc))
+		defer byteBufs.put(e.secs)
 	}
 	if err := e.markHits(stems); err != nil {
 		return nil, err
@@ -301,6 +288,8 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 	if err != nil {
 		return nil, err
 	}
+	defer uint32Bufs.put(hits)
+	defer int32Bufs.put(counts)
 
 	out := &Result{Total: uint64(len(hits)), Page: q.Page, Size: q.Size, Hits: []Hit{}}
 	out.Facets = f.facets(counts, secCounts)
@@ -571,6 +560,7 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 		return nil, nil, secCounts, err
 	}
 	hits = append(parts[0].hits, parts[1].hits...)
+	uint32Bufs.put(parts[1].hits)
 	var secHist [256]int32
 	for _, p := range parts {
 		for mask, n := range p.secHist {
@@ -592,6 +582,7 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 	for o, n := range parts[1].counts {
 		counts[o] += n
 	}
+	int32Bufs.put(parts[1].counts)
 	return hits, counts, secCounts, nil
 }
 
@@ -606,7 +597,7 @@ type filtered struct {
 // hits, and the counts of the documents failing one facet's selection.
 func (e *engineSearch) filterSegs(f *facetFilter, need byte, lo, hi int) filtered {
 	s := e.s
-	r := filtered{counts: make([]int32, len(s.dict.value))}
+	r := filtered{counts: int32Bufs.get(len(s.dict.value)), hits: uint32Bufs.get(0)}
 	for si := lo; si < hi; si++ {
 		base, n, tab := s.base[si], s.segs[si].Segment().Count(), s.tabs[si]
 		for local := uint64(0); local < n; local++ {
@@ -726,12 +717,13 @@ func getGroups(n int) []facetGroup {
 func (f *facetFilter) facets(counts []int32, secCounts [8]int32) map[string][]FacetValue {
 	d := f.dict
 	groups := getGroups(len(d.groupFacet))
-	var used []uint32
+	used := uint32Bufs.get(0)
 	defer func() {
 		for _, gi := range used {
 			groups[gi] = facetGroup{}
 		}
 		groupBufs.Put(&groups)
+		uint32Bufs.put(used)
 	}()
 	for o, n := range counts {
 		if n == 0 {
@@ -747,9 +739,32 @@ func (f *facetFilter) facets(counts []int32, secCounts [8]int32) map[string][]Fa
 			g.best, g.value = n, d.value[o]
 		}
 	}
-	byFacet := make([][]uint32, len(Facets))
+	// The facetSize first of each facet, kept sorted as they come.
+	type entry struct {
+		v   FacetValue
+		key string
+	}
+	less := func(a, b FacetValue) bool { // a before b
+		if a.Count != b.Count {
+			return a.Count > b.Count
+		}
+		return a.Value < b.Value
+	}
+	tops := make([][]entry, len(Facets))
 	for _, gi := range used {
-		byFacet[d.groupFacet[gi]] = append(byFacet[d.groupFacet[gi]], gi)
+		fi := d.groupFacet[gi]
+		size, top := facetSize[Facets[fi]], tops[fi]
+		g := &groups[gi]
+		v := FacetValue{Value: g.value, Count: int(g.sum)}
+		if len(top) == size && !less(v, top[size-1].v) {
+			continue
+		}
+		at := sort.Search(len(top), func(j int) bool { return less(v, top[j].v) })
+		top = slices.Insert(top, at, entry{v, g.key})
+		if len(top) > size {
+			top = top[:size]
+		}
+		tops[fi] = top
 	}
 	out := map[string][]FacetValue{}
 	for i, name := range Facets {
@@ -764,31 +779,7 @@ func (f *facetFilter) facets(counts []int32, secCounts [8]int32) map[string][]Fa
 			out[name] = nonNil(sv)
 			continue
 		}
-		// The facetSize first, kept sorted as they come.
-		size := facetSize[name]
-		type entry struct {
-			v   FacetValue
-			key string
-		}
-		top := make([]entry, 0, size+1)
-		less := func(a, b FacetValue) bool { // a before b
-			if a.Count != b.Count {
-				return a.Count > b.Count
-			}
-			return a.Value < b.Value
-		}
-		for _, gi := range byFacet[i] {
-			g := &groups[gi]
-			v := FacetValue{Value: g.value, Count: int(g.sum)}
-			if len(top) == size && !less(v, top[size-1].v) {
-				continue
-			}
-			at := sort.Search(len(top), func(j int) bool { return less(v, top[j].v) })
-			top = slices.Insert(top, at, entry{v, g.key})
-			if len(top) > size {
-				top = top[:size]
-			}
-		}
+		top := tops[i]
 		selected := map[string]bool{}
 		for _, v := range f.p.filters[name] {
 			selected[Fold(v)] = true
@@ -914,6 +905,12 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 	prox := len(sc.q.words) > 1
 	lists := make([]cursor, len(e.specs))  // frequencies and norms, in the current segment
 	places := make([]cursor, len(e.specs)) // positions of the content's lists, when prox
+	defer func() {
+		for j := range lists {
+			lists[j].close()
+			places[j].close()
+		}
+	}()
 	pls := make([][]segment.PostingsList, len(e.specs))
 	for j, sp := range e.specs {
 		var err error
@@ -921,9 +918,14 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 			return top, err
 		}
 	}
-	var norms [nRoles]lengthNorms
+	norms, _ := normBufs.Get().(*[nRoles]lengthNorms)
+	if norms == nil {
+		norms = new([nRoles]lengthNorms)
+	}
+	defer normBufs.Put(norms)
 	for role := range norms {
-		norms[role] = lengthNorms{b: sc.q.prof.b[role], avg: sc.q.avg[role]}
+		clear(norms[role].memo)
+		norms[role].b, norms[role].avg = sc.q.prof.b[role], sc.q.avg[role]
 	}
 	placed := func(sp listSpec) bool { return prox && sp.role == roleBody }
 	st := newDocState(len(sc.q.words), len(sc.alts))

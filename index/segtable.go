@@ -260,7 +260,11 @@ func eachDoc(pi segment.PostingsIterator, visit func(uint64)) error {
 func eachDocs(pi segment.PostingsIterator, visit func([]uint32)) error {
 	if o, ok := pi.(segment.OptimizablePostingsIterator); ok {
 		if bm := o.ActualBitmap(); bm != nil {
-			var buf [256]uint32
+			buf, _ := docBufs.Get().(*[256]uint32)
+			if buf == nil {
+				buf = new([256]uint32)
+			}
+			defer docBufs.Put(buf)
 			it := bm.ManyIterator()
 			for {
 				n := it.NextMany(buf[:])
