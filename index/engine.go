@@ -985,15 +985,22 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 
 // bounds gives documents' bounds (engineSearch.bound). A bound depends
 // only on the document's marks: hits share a few patterns, each computed
-// once when they fit a key. One goroutine's.
+// once when they fit a key, and kept in a table indexed by the key's hash
+// (a pattern meeting another's slot is computed again: a map lookup per hit
+// cost a search of several words a millisecond). One goroutine's.
 type bounds struct {
 	e    *engineSearch
-	memo map[uint64]float64
+	keys [boundSlots]uint64 // a pattern's key + 1; 0 for an empty slot
+	vals [boundSlots]float64
 	body []bool // bound's scratch
 }
 
+// boundSlots is the size of bounds' table: more than the patterns of a
+// query's hits (a few hundred at most).
+const boundSlots = 1 << 11
+
 func (e *engineSearch) bounds() *bounds {
-	return &bounds{e: e, memo: map[uint64]float64{}, body: make([]bool, 0, e.nWords)}
+	return &bounds{e: e, body: make([]bool, 0, e.nWords)}
 }
 
 // packable is the most words whose roles, with the place and year marks, fit
@@ -1009,11 +1016,12 @@ func (b *bounds) of(g uint32) float64 {
 	for _, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
 		key = key<<8 | uint64(r)
 	}
-	u, ok := b.memo[key]
-	if !ok {
-		u = e.bound(uint64(g), b.body)
-		b.memo[key] = u
+	slot := key * 0x9e3779b97f4a7c15 >> (64 - 11) // Fibonacci hashing, 11 bits
+	if b.keys[slot] == key+1 {
+		return b.vals[slot]
 	}
+	u := e.bound(uint64(g), b.body)
+	b.keys[slot], b.vals[slot] = key+1, u
 	return u
 }
 
