@@ -105,6 +105,18 @@ func (c *cursor) tf(local uint64, ln *lengthNorms) (tf float64, ok bool, err err
 	return float64(p.Frequency()) / lengthNorm(p.Norm(), ln.b, ln.avg), true, nil
 }
 
+// has reports whether the list holds document local, without reading its
+// posting: documents asked for by has and at (or tf) together still come
+// in increasing order.
+func (c *cursor) has(local uint64) (bool, error) {
+	if r := c.raw; r != nil {
+		w := local / 64
+		return w < uint64(len(r.bits)) && r.bits[w]&(1<<(local%64)) != 0 && (r.del == nil || !r.del.Contains(uint32(local))), nil
+	}
+	p, err := c.at(local)
+	return p != nil, err
+}
+
 // lengthNorms is lengthNorm for one role's b and average length, kept for
 // each field length met (a posting's norm bits): a search reads many
 // postings of few lengths, and a square root and three divisions for each

@@ -120,12 +120,19 @@ func TestCursorMatchesIterator(t *testing.T) {
 					case 1:
 						asks = append(asks, d-min(d, uint64(1+rng.IntN(3000))))
 					}
-					for _, a := range asks {
-						got, err := c.at(a)
+					for k, a := range asks {
+						want, err := ref.at(a)
 						if err != nil {
 							t.Fatal(err)
 						}
-						want, err := ref.at(a)
+						if k == 0 {
+							// has, at a document not passed, answers
+							// as the list does, deleted documents out.
+							if has, err := c.has(a); err != nil || has != (want != nil) {
+								t.Fatalf("segment %d, %s %q: has(%d) = %v, %v; the list holds it: %v", si, lw.field, lw.word, a, has, err, want != nil)
+							}
+						}
+						got, err := c.at(a)
 						if err != nil {
 							t.Fatal(err)
 						}

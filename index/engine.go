@@ -949,7 +949,22 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 		}
 		st.reset()
 		for j, sp := range e.specs {
-			tf, ok, err := lists[j].tf(local, &norms[sp.role])
+			var tf float64
+			var ok bool
+			var err error
+			switch sp.role {
+			case roleSynPart, roleCity, roleCountry, roleYear:
+				// Only whether the document is there counts.
+				ok, err = lists[j].has(local)
+			case roleFuzzy:
+				// A typo counts only where the word is absent.
+				if e.roles[uint64(g)*uint64(e.nWords)+uint64(sp.word)]&(1<<roleBody|1<<roleRoot|1<<roleDest) != 0 {
+					continue
+				}
+				fallthrough
+			default:
+				tf, ok, err = lists[j].tf(local, &norms[sp.role])
+			}
 			if err != nil {
 				return top, err
 			}
