@@ -154,10 +154,11 @@ func (l *lengthNorms) of(bits uint64) float64 {
 // varints are then read up to that place, without a call per posting.
 type rawList struct {
 	data  []byte
-	bits  []uint64        // the list's documents, deleted ones included, a bit each
-	del   *roaring.Bitmap // the segment's deleted documents, nil for none
-	all   *roaring.Bitmap // where the list's documents are gathered when del is not nil
-	size  uint64          // documents per chunk
+	bits  []uint64               // the list's documents, deleted ones included, a bit each
+	del   *roaring.Bitmap        // the segment's deleted documents, nil for none
+	all   *roaring.Bitmap        // where the list's documents are gathered when del is not nil
+	it    *zapx.PostingsIterator // reused to read a list's bitmap when del is nil
+	size  uint64                 // documents per chunk
 	field string
 	freqs chunks
 	locs  chunks // read only when locations are asked for
@@ -213,11 +214,11 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roarin
 	// deletions, the iterator's bitmap is the list's own.
 	all := r.all
 	if del == nil {
-		it, ok := pl.Iterator(false, false, false, nil).(*zapx.PostingsIterator)
+		it, ok := pl.Iterator(false, false, false, r.it).(*zapx.PostingsIterator)
 		if !ok {
 			return false
 		}
-		all = it.ActualBM
+		r.it, all = it, it.ActualBM
 	} else {
 		if all == nil {
 			all = roaring.New()
@@ -239,7 +240,7 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roarin
 	if del != nil {
 		keep = all
 	}
-	*r = rawList{data: zs.Data(), del: del, all: keep, size: size, field: field, withL: locs && lo.Uint() != 0,
+	*r = rawList{data: zs.Data(), del: del, all: keep, it: r.it, size: size, field: field, withL: locs && lo.Uint() != 0,
 		bits: r.bits[:0], freqs: chunks{ends: r.freqs.ends[:0]}, locs: chunks{ends: r.locs.ends[:0]},
 		post: rawPosting{field: field, locBuf: r.post.locBuf[:0]}}
 	most := zs.NumDocs()/size + 1 // chunks a list can have

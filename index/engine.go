@@ -56,6 +56,7 @@ type snapshot struct {
 	live   uint64
 	dict   dictView
 	lists  map[string][]segment.PostingsList // postings read so far, by field and term
+	dicts  map[string][]segment.TermDictionary // dictionaries opened so far, by field
 }
 
 // openSnapshot returns a view of the missions index with its segment
@@ -131,13 +132,13 @@ func (s *snapshot) postings(field, term string) ([]segment.PostingsList, error) 
 	if pls, ok := s.lists[key]; ok {
 		return pls, nil
 	}
+	dicts, err := s.dictionaries(field)
+	if err != nil {
+		return nil, err
+	}
 	pls := make([]segment.PostingsList, len(s.segs))
 	for i, ss := range s.segs {
-		dict, err := ss.Segment().Dictionary(field)
-		if err != nil {
-			return nil, err
-		}
-		if pls[i], err = dict.PostingsList([]byte(term), ss.Deleted(), nil); err != nil {
+		if pls[i], err = dicts[i].PostingsList([]byte(term), ss.Deleted(), nil); err != nil {
 			return nil, err
 		}
 	}
@@ -146,6 +147,26 @@ func (s *snapshot) postings(field, term string) ([]segment.PostingsList, error) 
 	}
 	s.lists[key] = pls
 	return pls, nil
+}
+
+// dictionaries returns field's dictionary in every segment, opened once per
+// snapshot: a search looks several terms up in each field.
+func (s *snapshot) dictionaries(field string) ([]segment.TermDictionary, error) {
+	if ds, ok := s.dicts[field]; ok {
+		return ds, nil
+	}
+	ds := make([]segment.TermDictionary, len(s.segs))
+	for i, ss := range s.segs {
+		var err error
+		if ds[i], err = ss.Segment().Dictionary(field); err != nil {
+			return nil, err
+		}
+	}
+	if s.dicts == nil {
+		s.dicts = map[string][]segment.TermDictionary{}
+	}
+	s.dicts[field] = ds
+	return ds, nil
 }
 
 // lookUp looks the lists of specs up (postings), before goroutines share
@@ -187,14 +208,16 @@ func (s *snapshot) walk(field, term string, locs bool, docs []uint32, fn func(i 
 }
 
 // orPostings sets bit in marks[base+d] for every live document d of
-// segment i holding term in field (marks indexed by global number).
-func (s *snapshot) orPostings(i int, field, term string, marks []byte, bit byte) error {
+// segment i holding term in field (marks indexed by global number). *it is
+// an iterator to reuse, or nil.
+func (s *snapshot) orPostings(i int, field, term string, marks []byte, bit byte, it *segment.PostingsIterator) error {
 	pls, err := s.postings(field, term)
 	if err != nil {
 		return err
 	}
 	base := s.base[i]
-	return eachDocs(pls[i].Iterator(false, false, false, nil), func(docs []uint32) {
+	*it = pls[i].Iterator(false, false, false, *it)
+	return eachDocs(*it, func(docs []uint32) {
 		for _, d := range docs {
 			marks[base+uint64(d)] |= bit
 		}
@@ -375,10 +398,11 @@ func (e *engineSearch) markHits(stems []string) error {
 // markSections sets bit k of secs for the documents whose sections of kind
 // k hold one of stems.
 func (e *engineSearch) markSections(stems []string) error {
+	var it segment.PostingsIterator
 	for i := range e.s.segs {
 		for k, kind := range mission.Kinds {
 			for _, stem := range stems {
-				if err := e.s.orPostings(i, fSecPfx+kind, stem, e.secs, 1<<k); err != nil {
+				if err := e.s.orPostings(i, fSecPfx+kind, stem, e.secs, 1<<k, &it); err != nil {
 					return err
 				}
 			}
@@ -392,6 +416,7 @@ func (e *engineSearch) markSections(stems []string) error {
 func (e *engineSearch) markLists() error {
 	s := e.s
 	n := uint64(e.nWords)
+	var it segment.PostingsIterator // reused
 	for _, sp := range e.specs {
 		if sp.role == roleSynPart {
 			continue
@@ -413,7 +438,8 @@ func (e *engineSearch) markLists() error {
 		rb, w := roleBit(sp.role), uint64(sp.word)
 		for i := range s.segs {
 			base := s.base[i]
-			err := eachDocs(pls[i].Iterator(false, false, false, nil), func(docs []uint32) {
+			it = pls[i].Iterator(false, false, false, it)
+			err := eachDocs(it, func(docs []uint32) {
 				for _, d := range docs {
 					g := base + uint64(d)
 					e.mark[g] |= m
