@@ -126,7 +126,7 @@ func engineFor(t *testing.T, ix *Index, q Query) (*engineSearch, []uint32) {
 	e.nWords = len(rq.words)
 	e.mark = make([]byte, s.maxDoc)
 	e.roles = make([]byte, int(s.maxDoc)*e.nWords)
-	if err := e.markLists(); err != nil {
+	if err := e.markLists(0, len(s.segs)); err != nil {
 		t.Fatal(err)
 	}
 	var hits []uint32

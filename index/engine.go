@@ -55,7 +55,7 @@ type snapshot struct {
 	maxDoc uint64
 	live   uint64
 	dict   dictView
-	lists  map[string][]segment.PostingsList // postings read so far, by field and term
+	lists  map[string][]segment.PostingsList   // postings read so far, by field and term
 	dicts  map[string][]segment.TermDictionary // dictionaries opened so far, by field
 }
 
@@ -362,10 +362,9 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 }
 
 // markHits marks the documents of the rankQuery's lists (markLists) and
-// the kinds of section holding the stems (markSections): two passes over
-// different lists into different arrays, at once when there are two
-// processors. Every list is looked up first: both then only read the
-// snapshot's.
+// the kinds of section holding the stems (markSections), each half of the
+// segments in its own goroutine when there are two processors (halves).
+// Every list is looked up first: both then only read the snapshot's.
 func (e *engineSearch) markHits(stems []string) error {
 	if e.rq != nil {
 		if err := e.s.lookUp(e.rq.prof, e.specs); err != nil {
@@ -379,27 +378,21 @@ func (e *engineSearch) markHits(stems []string) error {
 			}
 		}
 	}
-	var secErr error
-	var wg sync.WaitGroup
-	sections := func() { secErr = guarded(func() error { return e.markSections(stems) }) }
-	if runtime.GOMAXPROCS(0) < 2 {
-		sections()
-	} else {
-		wg.Go(sections)
-	}
-	var err error
-	if e.rq != nil {
-		err = e.markLists()
-	}
-	wg.Wait()
-	return cmp.Or(err, secErr)
+	var errs [2]error
+	err := e.s.halves(func(h, lo, hi int) {
+		if e.rq != nil {
+			errs[h] = e.markLists(lo, hi)
+		}
+		errs[h] = cmp.Or(errs[h], e.markSections(stems, lo, hi))
+	})
+	return cmp.Or(err, errs[0], errs[1])
 }
 
-// markSections sets bit k of secs for the documents whose sections of kind
-// k hold one of stems.
-func (e *engineSearch) markSections(stems []string) error {
+// markSections sets bit k of secs for the documents of segments lo to hi
+// (hi excluded) whose sections of kind k hold one of stems.
+func (e *engineSearch) markSections(stems []string, lo, hi int) error {
 	var it segment.PostingsIterator
-	for i := range e.s.segs {
+	for i := lo; i < hi; i++ {
 		for k, kind := range mission.Kinds {
 			for _, stem := range stems {
 				if err := e.s.orPostings(i, fSecPfx+kind, stem, e.secs, 1<<k, &it); err != nil {
@@ -411,9 +404,10 @@ func (e *engineSearch) markSections(stems []string) error {
 	return nil
 }
 
-// markLists marks every document of every posting list of the rankQuery,
-// and the role the list gives its word, in one pass over each list.
-func (e *engineSearch) markLists() error {
+// markLists marks every document of segments lo to hi (hi excluded) of
+// every posting list of the rankQuery, and the role the list gives its
+// word, in one pass over each list.
+func (e *engineSearch) markLists(lo, hi int) error {
 	s := e.s
 	n := uint64(e.nWords)
 	var it segment.PostingsIterator // reused
@@ -436,7 +430,7 @@ func (e *engineSearch) markLists() error {
 			return fmt.Errorf("postings %s:%s: %w", field, sp.term, err)
 		}
 		rb, w := roleBit(sp.role), uint64(sp.word)
-		for i := range s.segs {
+		for i := lo; i < hi; i++ {
 			base := s.base[i]
 			it = pls[i].Iterator(false, false, false, it)
 			err := eachDocs(it, func(docs []uint32) {
