@@ -354,6 +354,17 @@ func (r *rawList) find(local uint64) (bool, error) {
 // has locations (its low bit) and a norm (a frequency above 0, the varint
 // above 1).
 func (r *rawList) skip(n int) error {
+	if !r.withL {
+		// Without locations to pass, a posting is two varints: its
+		// frequency is never 0 (no field of the index skips frequencies
+		// and norms, schema.go), so a norm always follows.
+		i, ok := skipVarints(r.fb, 2*n)
+		if !ok {
+			return errCorrupt
+		}
+		r.fb = r.fb[i:]
+		return nil
+	}
 	fb, i := r.fb, 0
 	for ; n > 0; n-- {
 		if i >= len(fb) {
@@ -388,6 +399,33 @@ func (r *rawList) skip(n int) error {
 	}
 	r.fb = fb[i:]
 	return nil
+}
+
+// skipVarints returns where the k-th varint of b ends, eight bytes at a
+// time (a varint ends at a byte below 0x80); false when b ends first.
+func skipVarints(b []byte, k int) (int, bool) {
+	i := 0
+	for k > 0 && i+8 <= len(b) {
+		ends := ^binary.LittleEndian.Uint64(b[i:]) & 0x8080808080808080
+		if c := bits.OnesCount64(ends); c < k {
+			k -= c
+			i += 8
+			continue
+		}
+		for ; k > 1; k-- {
+			ends &= ends - 1
+		}
+		return i + bits.TrailingZeros64(ends)/8 + 1, true
+	}
+	for ; k > 0; i++ {
+		if i >= len(b) {
+			return i, false
+		}
+		if b[i] < 0x80 {
+			k--
+		}
+	}
+	return i, true
 }
 
 // next reads the next posting of the chunk: its frequency, its norm's

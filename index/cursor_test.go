@@ -363,3 +363,29 @@ func TestWriteDenseRefusesDisorder(t *testing.T) {
 		t.Error("writeDense of a bitmap holding 5000 then 3 succeeded, want false")
 	}
 }
+
+// TestSkipVarints checks skipVarints against reading the varints one by
+// one, over streams of varints of one to ten bytes, at every count.
+func TestSkipVarints(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for trial := range 200 {
+		var b []byte
+		var ends []int
+		for range rng.IntN(40) {
+			b = binary.AppendUvarint(b, rng.Uint64()>>(rng.IntN(64)))
+			ends = append(ends, len(b))
+		}
+		for k := 1; k <= len(ends)+1; k++ {
+			got, ok := skipVarints(b, k)
+			if k > len(ends) {
+				if ok {
+					t.Fatalf("trial %d: skipVarints(%d varints, %d) = %d, true; want false", trial, len(ends), k, got)
+				}
+				continue
+			}
+			if !ok || got != ends[k-1] {
+				t.Fatalf("trial %d: skipVarints(%d varints, %d) = %d, %v; want %d", trial, len(ends), k, got, ok, ends[k-1])
+			}
+		}
+	}
+}
