@@ -389,3 +389,27 @@ func TestSkipVarints(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFieldSkipsFrequencies checks what rawList.skip relies on: every
+// field of both indexes keeps its frequencies and norms, so that each
+// posting is two varints.
+func TestNoFieldSkipsFrequencies(t *testing.T) {
+	for name, build := range map[string]func() (*mapping.IndexMappingImpl, error){"missions": missionMapping, "passages": passageMapping} {
+		m, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for field, p := range m.DefaultMapping.Properties {
+			for _, f := range p.Fields {
+				n++
+				if f.SkipFreqNorm {
+					t.Errorf("%s: field %s skips frequencies and norms", name, field)
+				}
+			}
+		}
+		if n < 10 {
+			t.Errorf("%s: %d fields seen, want all of them", name, n)
+		}
+	}
+}
