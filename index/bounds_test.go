@@ -57,36 +57,38 @@ func TestBoundsTableCollisions(t *testing.T) {
 		t.Fatalf("want a one-word search with hits: %v, %d hits", e != nil, len(hits))
 	}
 	defer e.s.close()
-	slot := func(key uint64) uint64 { return key * 0x9e3779b97f4a7c15 >> (64 - 11) }
 	// Two patterns (place and year marks, roles) whose keys share a slot
 	// and whose bounds differ.
 	d1, d2 := hits[0], hits[1]
-	set := func(d uint32, key uint64) {
-		e.mark[d], e.roles[d] = markHit|byte(key>>8), byte(key)
+	b := e.bounds()
+	places := []byte{0, markCity, markCtry, markYear, markCity | markYear, markCtry | markYear}
+	type pattern struct{ mark, roles byte }
+	set := func(d uint32, p pattern) uint64 {
+		e.mark[d], e.roles[d] = markHit|p.mark, p.roles
+		return b.key(d)
 	}
-	places := []uint64{0, markCity, markCtry, markYear, markCity | markYear, markCtry | markYear}
 	var want1, want2 float64
-	seen := map[uint64]uint64{}
+	seen := map[uint64]pattern{}
 	found := false
 search:
 	for _, m := range places {
-		for r := uint64(1); r < 256; r++ {
-			key := m<<8 | r
-			if other, ok := seen[slot(key)]; ok {
+		for r := 1; r < 256; r++ {
+			p := pattern{m, byte(r)}
+			slot := boundSlot(set(d2, p))
+			if other, ok := seen[slot]; ok {
 				set(d1, other)
-				set(d2, key)
 				if want1, want2 = e.bound(uint64(d1), nil), e.bound(uint64(d2), nil); want1 != want2 {
 					found = true
 					break search
 				}
 			}
-			seen[slot(key)] = key
+			seen[slot] = p
 		}
 	}
 	if !found {
 		t.Fatal("no two patterns with different bounds share a slot of bounds' table")
 	}
-	b := e.bounds()
+	b = e.bounds()
 	for _, d := range []uint32{d1, d2, d1, d2} {
 		want := want1
 		if d == d2 {

@@ -669,13 +669,21 @@ func (e *engineSearch) filterSegs(f *facetFilter, need byte, lo, hi int) filtere
 func (e *engineSearch) countSegs(r *filtered, most bool, lo, hi int) {
 	s := e.s
 	if !most {
-		for _, g := range r.hits {
-			si, local := s.locate(uint64(g))
-			for _, o := range s.tabs[si].of(local) {
-				if int(o) < len(r.counts) {
-					r.counts[o]++
+		// The hits are in index order: each segment's are counted from its
+		// table, without looking the segment up for each.
+		hits := r.hits
+		for si := lo; si < hi && len(hits) > 0; si++ {
+			base, tab := uint32(s.base[si]), s.tabs[si]
+			end := uint32(s.base[si] + s.segs[si].Segment().Count())
+			k := 0
+			for ; k < len(hits) && hits[k] < end; k++ {
+				for _, o := range tab.of(uint64(hits[k] - base)) {
+					if int(o) < len(r.counts) {
+						r.counts[o]++
+					}
 				}
 			}
+			hits = hits[k:]
 		}
 		return
 	}
@@ -1032,14 +1040,14 @@ type bounds struct {
 
 // boundSlots is the size of bounds' table: more than the patterns of a
 // query's hits (a few hundred at most).
-const boundSlots = 1 << 11
+const boundSlots = 1 << 11 // boundSlot's 11 bits
 
 func (e *engineSearch) bounds() *bounds {
 	return &bounds{e: e, body: make([]bool, 0, e.nWords)}
 }
 
 // packable is the most words whose roles, with the place and year marks, fit
-// bounds' key.
+// bounds' key: a byte each, the marks in the eighth.
 const packable = 7
 
 func (b *bounds) of(g uint32) float64 {
@@ -1047,11 +1055,8 @@ func (b *bounds) of(g uint32) float64 {
 	if e.nWords > packable {
 		return e.bound(uint64(g), b.body)
 	}
-	key := uint64(e.mark[g] & (markCity | markCtry | markYear))
-	for _, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
-		key = key<<8 | uint64(r)
-	}
-	slot := key * 0x9e3779b97f4a7c15 >> (64 - 11) // Fibonacci hashing, 11 bits
+	key := b.key(g)
+	slot := boundSlot(key)
 	if b.keys[slot] == key+1 {
 		return b.vals[slot]
 	}
@@ -1059,6 +1064,25 @@ func (b *bounds) of(g uint32) float64 {
 	b.keys[slot], b.vals[slot] = key+1, u
 	return u
 }
+
+// key packs document g's marks: its words' roles a byte each, the place and
+// year marks in the top byte (at most packable words).
+func (b *bounds) key(g uint32) uint64 {
+	e := b.e
+	key := uint64(e.mark[g]&(markCity|markCtry|markYear)) << 56
+	at := uint64(g) * uint64(e.nWords)
+	if at+8 <= uint64(len(e.roles)) {
+		// The words' roles bytes at once, the next document's masked off.
+		return key | binary.LittleEndian.Uint64(e.roles[at:])&(1<<(8*e.nWords)-1)
+	}
+	for i, r := range e.roles[at : at+uint64(e.nWords)] {
+		key |= uint64(r) << (8 * i)
+	}
+	return key
+}
+
+// boundSlot is key's slot in bounds' table (Fibonacci hashing).
+func boundSlot(key uint64) uint64 { return key * 0x9e3779b97f4a7c15 >> (64 - 11) }
 
 // bound is the highest score document g could have, from its marks alone;
 // body is scratch space.
