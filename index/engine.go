@@ -580,7 +580,6 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 		return nil, nil, secCounts, err
 	}
 	hits = append(parts[0].hits, parts[1].hits...)
-	uint32Bufs.put(parts[1].hits)
 	var secHist [256]int32
 	for _, p := range parts {
 		for mask, n := range p.secHist {
@@ -602,6 +601,8 @@ func (e *engineSearch) filterAndCount(f *facetFilter, need byte) (hits []uint32,
 	for o, n := range parts[1].counts {
 		counts[o] += n
 	}
+	// countSegs read the second half's hits: only now are they given back.
+	uint32Bufs.put(parts[1].hits)
 	int32Bufs.put(parts[1].counts)
 	return hits, counts, secCounts, nil
 }
