@@ -1224,32 +1224,26 @@ func (s *snapshot) halves(fn func(h, lo, hi int)) error {
 	return lateErr
 }
 
-// split returns where to cut docs (global numbers in index order) so that
-// each part covers about half of the index's documents, on a segment
-// boundary; 0 when the documents are too few to be worth two goroutines or
-// lie on one side.
-func (s *snapshot) split(docs []uint32) int {
+// halfway returns where to cut docs (global numbers in index order) into two
+// halves of as many documents, 0 when they are too few to be worth two
+// goroutines. The cut may fall inside a segment: each goroutine reads the
+// lists with cursors of its own. (Cut on the segment boundary nearest the
+// middle of the index, the halves of a search of several words over the
+// 100,000 missions' four segments held 55 % and 45 % of its hits.)
+func halfway(docs []uint32) int {
 	const minDocs = 64
 	if len(docs) < minDocs {
 		return 0
 	}
-	i := s.middle()
-	if i == 0 {
-		return 0
-	}
-	cut, _ := slices.BinarySearch(docs, uint32(s.base[i]))
-	if cut == 0 || cut == len(docs) {
-		return 0
-	}
-	return cut
+	return len(docs) / 2
 }
 
 // inHalves calls fn for the documents of each half of the index, docs[lo:hi]
 // with h = 0 then 1, in two goroutines when there are two processors and
-// split finds a cut; else fn(0, 0, len(docs)) alone. The specs' lists are
+// halfway finds a cut; else fn(0, 0, len(docs)) alone. The specs' lists are
 // looked up first: the goroutines then only read the snapshot's.
 func (s *snapshot) inHalves(prof *profile, specs []listSpec, docs []uint32, fn func(h, lo, hi int) error) error {
-	cut := s.split(docs)
+	cut := halfway(docs)
 	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
 		return fn(0, 0, len(docs))
 	}

@@ -231,11 +231,11 @@ func TestEngineSegments(t *testing.T) {
 	}
 }
 
-// TestSplit checks where scoreDocs cuts its documents in two: on the
-// segment boundary nearest the middle of the index, never leaving a side
-// empty, and not at all for a few documents.
+// TestSplit checks where scoreDocs and topByScore cut their documents in
+// two: in the middle of the documents, not at all for a few; and where
+// halves cuts the segments: on the boundary nearest the middle of the
+// index, never leaving a side empty.
 func TestSplit(t *testing.T) {
-	s := &snapshot{base: []uint64{0, 50, 100, 140}, maxDoc: 150, segs: make([]*scorch.SegmentSnapshot, 4)}
 	seq := func(from, to uint32) []uint32 {
 		var out []uint32
 		for d := from; d < to; d++ {
@@ -248,14 +248,26 @@ func TestSplit(t *testing.T) {
 		docs []uint32
 		want int
 	}{
-		{"every document", seq(0, 150), 100}, // 50 and 100 are both 25 from the middle: the later
-		{"the second half", seq(60, 150), 40},
+		{"every document", seq(0, 150), 75},
 		{"spread", append(seq(0, 40), seq(110, 150)...), 40},
-		{"one side", seq(0, 100), 0},
 		{"few", seq(0, 20), 0},
 	} {
-		if got := s.split(c.docs); got != c.want {
-			t.Errorf("%s: split(%d docs from %d) = %d, want %d", c.name, len(c.docs), c.docs[0], got, c.want)
+		if got := halfway(c.docs); got != c.want {
+			t.Errorf("%s: halfway(%d docs from %d) = %d, want %d", c.name, len(c.docs), c.docs[0], got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		base []uint64
+		want int
+	}{
+		{[]uint64{0, 50, 100, 140}, 2}, // 50 and 100 are both 25 from the middle: the later
+		{[]uint64{0, 20, 55}, 2},
+		{[]uint64{0, 140}, 1},
+		{[]uint64{0}, 0},
+	} {
+		s := &snapshot{base: c.base, maxDoc: 150, segs: make([]*scorch.SegmentSnapshot, len(c.base))}
+		if got := s.middle(); got != c.want {
+			t.Errorf("middle of segments starting at %v = %d, want %d", c.base, got, c.want)
 		}
 	}
 }
