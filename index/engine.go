@@ -270,6 +270,7 @@ type engineSearch struct {
 // searchEngine runs Search over a snapshot; see the comment at the top of the file.
 func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan, st *stats) (*Result, error) {
 	e := &engineSearch{s: s, q: q, p: p}
+	var pp *passagePrep // the highlight's, when the query has text
 	rq, sel, nots := rankParts(p, missionProfile, st.averages(missionProfile), true)
 	e.rq = rq
 	e.text = rq != nil || len(sel) > 0 || len(nots) > 0
@@ -286,6 +287,8 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 	}
 	var stems []string
 	if e.text {
+		pp = ix.preparePassages(p, st)
+		defer pp.close()
 		stems = p.stems()
 		e.secs = byteBufs.get(int(s.maxDoc))
 		defer byteBufs.put(e.secs)
@@ -348,7 +351,7 @@ func (ix *Index) searchEngine(ctx context.Context, s *snapshot, q Query, p *plan
 		counts2 = append(counts2, np)
 	}
 	if e.text && len(out.Hits) > 0 {
-		done, err := ix.highlightEngine(ctx, p, st, out.Hits)
+		done, err := ix.highlightEngine(ctx, p, pp, out.Hits)
 		if err != nil {
 			return nil, err
 		}
