@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"testing"
 
-	"escale/internal/mission"
 	"escale/internal/tools/synthrec"
 )
 
@@ -30,28 +29,9 @@ func TestCompact(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes 200 synthetic records")
 	}
-	src, err := synthrec.New(11)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, all := syntheticIndex(t, 11, 200, 25) // eight segments
 	defer ix.Close()
 	ctx := context.Background()
-	var all []*mission.Mission
-	err = src.Batches(ctx, 0, 200, 25, 0, func(items []synthrec.Item) error {
-		var ms []*mission.Mission
-		for _, it := range items {
-			ms = append(ms, it.Mission)
-		}
-		all = append(all, ms...)
-		return ix.PutBatch(ms)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for i := 0; i < len(all); i += 9 {
 		if err := ix.Delete(all[i].MissionID); err != nil {
 			t.Fatal(err)
@@ -72,6 +52,7 @@ func TestCompact(t *testing.T) {
 	}
 	want := make([]*Result, len(qs))
 	for i, q := range qs {
+		var err error
 		if want[i], err = ix.Search(ctx, q); err != nil {
 			t.Fatal(err)
 		}

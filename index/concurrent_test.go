@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"escale/internal/mission"
 	"escale/internal/tools/synthrec"
 )
 
@@ -18,26 +17,9 @@ func TestConcurrentSearchesAgree(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes 300 synthetic records")
 	}
-	src, err := synthrec.New(5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, _ := syntheticIndex(t, 5, 300, 60) // a segment a batch: two halves to search
 	defer ix.Close()
 	ctx := context.Background()
-	err = src.Batches(ctx, 0, 300, 60, 0, func(items []synthrec.Item) error {
-		var ms []*mission.Mission
-		for _, it := range items {
-			ms = append(ms, it.Mission)
-		}
-		return ix.PutBatch(ms) // a segment each: two halves to search
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var qs []Query
 	for _, c := range synthrec.Classes {
 		for _, sq := range c.Queries {
@@ -46,6 +28,7 @@ func TestConcurrentSearchesAgree(t *testing.T) {
 	}
 	want := make([]*Result, len(qs))
 	for i, q := range qs {
+		var err error
 		if want[i], err = ix.Search(ctx, q); err != nil {
 			t.Fatal(err)
 		}

@@ -115,6 +115,36 @@ func tiesAsIn(want, got []Hit) []Hit {
 	return out
 }
 
+// syntheticIndex opens an index in a temporary directory holding the first
+// n of synthrec's records of seed, put batch at a time (a segment each,
+// until merged), and returns it with the records in order. The caller
+// closes it.
+func syntheticIndex(t *testing.T, seed int64, n, batch int) (*Index, []*mission.Mission) {
+	t.Helper()
+	src, err := synthrec.New(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []*mission.Mission
+	err = src.Batches(context.Background(), 0, n, batch, 0, func(items []synthrec.Item) error {
+		var ms []*mission.Mission
+		for _, it := range items {
+			ms = append(ms, it.Mission)
+		}
+		all = append(all, ms...)
+		return ix.PutBatch(ms)
+	})
+	if err != nil {
+		ix.Close()
+		t.Fatal(err)
+	}
+	return ix, all
+}
+
 // compareEngine runs every query through the engine and through Bleve.
 func compareEngine(t *testing.T, ix *Index, qs []Query) {
 	ctx := context.Background()
@@ -173,27 +203,8 @@ func TestEngineSegments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes 120 synthetic records")
 	}
-	src, err := synthrec.New(7)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, all := syntheticIndex(t, 7, 120, 20)
 	defer ix.Close()
-	var all []*mission.Mission
-	err = src.Batches(context.Background(), 0, 120, 20, 0, func(items []synthrec.Item) error {
-		var ms []*mission.Mission
-		for _, it := range items {
-			ms = append(ms, it.Mission)
-		}
-		all = append(all, ms...)
-		return ix.PutBatch(ms) // one segment each, until merged
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	for i := 0; i < len(all); i += 7 {
 		if err := ix.Delete(all[i].MissionID); err != nil {
 			t.Fatal(err)
