@@ -9,6 +9,11 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
+// advisers are the Index's randomReads, one for each of its Bleve indexes.
+type advisers struct {
+	missions, passages *randomReads
+}
+
 // randomReads, one per Bleve index, makes sure the kernel is told that the index's segment
 // files, which Bleve maps into memory, are read at random. Without it, each
 // page fault in a mapped file reads ahead the disk's whole read-ahead

@@ -65,7 +65,7 @@ type snapshot struct {
 func (ix *Index) openSnapshot() (*snapshot, bool, error) {
 	s, ok, err := openSnapshot(ix.missions, ix.tables)
 	if ok {
-		ix.random[0].check(s.segs)
+		ix.advised.missions.check(s.segs)
 	}
 	return s, ok, err
 }

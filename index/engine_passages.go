@@ -196,7 +196,7 @@ func (ix *Index) preparePassages(p *plan, st *stats) *passagePrep {
 				return nil
 			}
 			pp.s = s
-			ix.random[1].check(s.segs)
+			ix.advised.passages.check(s.segs)
 			pp.specs, pp.sc, err = rq.lists(s.df, float64(s.live))
 			return err
 		})

@@ -74,7 +74,7 @@ type Index struct {
 	stats    atomic.Pointer[stats]
 	write    sync.Mutex             // a mission and its passages change together
 	tables   *tables                // the missions' segments as their search reads them (segtable.go)
-	random   [2]*randomReads        // the missions' and the passages' segments advised (advise.go)
+	advised  advisers               // segments advised random reads (advise.go)
 	trace    func(hits, scored int) // benchmarks: how many hits each search scored
 }
 
@@ -112,7 +112,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{missions: missions, passages: passages, log: log, places: opts.Places, tables: newTables(),
-		random: [2]*randomReads{newRandomReads(filepath.Join(dir, missionsDir), log), newRandomReads(filepath.Join(dir, passagesDir), log)}}
+		advised: advisers{missions: newRandomReads(filepath.Join(dir, missionsDir), log), passages: newRandomReads(filepath.Join(dir, passagesDir), log)}}
 	ix.fr = mm.AnalyzerNamed(AnalyzerFrench)
 	ix.exact = mm.AnalyzerNamed(AnalyzerExact)
 	ix.root = mm.AnalyzerNamed(AnalyzerRoot)
