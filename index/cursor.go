@@ -109,9 +109,8 @@ func (c *cursor) tf(local uint64, ln *lengthNorms) (tf float64, ok bool, err err
 // posting: documents asked for by has and at (or tf) together still come
 // in increasing order.
 func (c *cursor) has(local uint64) (bool, error) {
-	if r := c.raw; r != nil {
-		w := local / 64
-		return w < uint64(len(r.bits)) && r.bits[w]&(1<<(local%64)) != 0 && (r.del == nil || !r.del.Contains(uint32(local))), nil
+	if c.raw != nil {
+		return c.raw.holds(local), nil
 	}
 	p, err := c.at(local)
 	return p != nil, err
@@ -321,8 +320,7 @@ func (r *rawList) find(local uint64) (bool, error) {
 		return local == r.last && r.read && r.post.num == local, nil
 	}
 	r.asked, r.last = true, local
-	w := local / 64
-	if w >= uint64(len(r.bits)) || r.bits[w]&(1<<(local%64)) == 0 || r.del != nil && r.del.Contains(uint32(local)) {
+	if !r.holds(local) {
 		return false, nil
 	}
 	if c := local / r.size; !r.loaded || c != r.chunk {
@@ -347,6 +345,12 @@ func (r *rawList) find(local uint64) (bool, error) {
 	r.from, r.read = local+1, true
 	r.post.num, r.post.freq, r.post.norm, r.post.locs = local, freq, norm, locs
 	return true, nil
+}
+
+// holds reports whether live document local is in the list.
+func (r *rawList) holds(local uint64) bool {
+	w := local / 64
+	return w < uint64(len(r.bits)) && r.bits[w]&(1<<(local%64)) != 0 && (r.del == nil || !r.del.Contains(uint32(local)))
 }
 
 // skip passes over the next n postings of the chunk. It is next without
