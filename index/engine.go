@@ -972,6 +972,9 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 		if si != seg {
 			seg = si
 			for j, sp := range e.specs {
+				if sp.word < 0 {
+					continue // a place or a year: marked
+				}
 				field := sc.q.prof.field[sp.role]
 				lists[j].open(pls[j][si], s.segs[si], field, false)
 				if placed(sp) {
@@ -980,15 +983,21 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 			}
 		}
 		st.reset()
+		// The places and years the query names: the marks say which are
+		// the document's (markLists), their lists need no reading again.
+		m := e.mark[g]
+		st.city, st.ctry, st.year = m&markCity != 0, m&markCtry != 0, m&markYear != 0
 		for j, sp := range e.specs {
 			var tf float64
 			var ok bool
 			var err error
-			switch sp.role {
-			case roleSynPart, roleCity, roleCountry, roleYear:
+			switch {
+			case sp.word < 0:
+				continue
+			case sp.role == roleSynPart:
 				// Only whether the document is there counts.
 				ok, err = lists[j].has(local)
-			case roleFuzzy:
+			case sp.role == roleFuzzy:
 				// A typo counts only where the word is absent.
 				if e.roles[uint64(g)*uint64(e.nWords)+uint64(sp.word)]&(1<<roleBody|1<<roleRoot|1<<roleDest) != 0 {
 					continue
