@@ -230,10 +230,7 @@ func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry, recs 
 	if len(entries) == 0 {
 		return
 	}
-	key := s.cfg.FingerprintKey
-	if s.cfg.Fingerprint == nil {
-		key = ""
-	}
+	key := s.cfg.FingerprintKey // "" without a Fingerprint (New)
 	done := make([]store.Indexed, len(entries))
 	for i, e := range entries {
 		done[i] = store.Indexed{ID: e.ID, Version: e.Version}

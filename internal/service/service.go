@@ -64,8 +64,8 @@ type Config struct {
 	// FingerprintKey names the Fingerprint function: the same key, the
 	// same fingerprint for the same record. The catalog keeps the
 	// fingerprints Reconcile computes under it, so that the next start
-	// reads only the records changed since. Empty: none are kept, and
-	// every start reads every record.
+	// reads only the records changed since. Empty, or without a
+	// Fingerprint: none are kept, and every start reads every record.
 	FingerprintKey string
 	// Linger is how long a file read may wait, while others are still
 	// being read, for them to be written with it (commit.go); 0: what is
@@ -107,6 +107,9 @@ func New(ctx context.Context, st *store.Store, idx Index, ex Extractor, cfg Conf
 		cfg.Queue = 0
 	} else if cfg.Queue == 0 {
 		cfg.Queue = 16
+	}
+	if cfg.Fingerprint == nil {
+		cfg.FingerprintKey = "" // nothing to keep
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
