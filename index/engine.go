@@ -1219,8 +1219,8 @@ func (s *snapshot) middle() int {
 
 // halves calls fn for the segments before the middle (h = 0, segments lo
 // to hi, hi excluded) and after it (h = 1), in two goroutines when there
-// are two processors. Either range may be empty. A panic of the second
-// goroutine is returned as an error (guarded).
+// are two processors. Either range may be empty. A panic of either is
+// returned as an error (both).
 func (s *snapshot) halves(fn func(h, lo, hi int)) error {
 	m := s.middle()
 	if m == 0 || runtime.GOMAXPROCS(0) < 2 {
@@ -1228,12 +1228,7 @@ func (s *snapshot) halves(fn func(h, lo, hi int)) error {
 		fn(1, len(s.segs), len(s.segs))
 		return nil
 	}
-	var lateErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { lateErr = guarded(func() error { fn(1, m, len(s.segs)); return nil }) })
-	fn(0, 0, m)
-	wg.Wait()
-	return lateErr
+	return both(func() error { fn(0, 0, m); return nil }, func() error { fn(1, m, len(s.segs)); return nil })
 }
 
 // halfway returns where to cut docs (global numbers in index order) into two
@@ -1262,12 +1257,7 @@ func (s *snapshot) inHalves(prof *profile, specs []listSpec, docs []uint32, fn f
 	if err := s.lookUp(prof, specs); err != nil {
 		return err
 	}
-	var lateErr error
-	var wg sync.WaitGroup
-	wg.Go(func() { lateErr = guarded(func() error { return fn(1, cut, len(docs)) }) })
-	err := fn(0, 0, cut)
-	wg.Wait()
-	return cmp.Or(err, lateErr)
+	return both(func() error { return fn(0, 0, cut) }, func() error { return fn(1, cut, len(docs)) })
 }
 
 // scoreRange is scoreDocs in one goroutine.

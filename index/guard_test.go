@@ -4,7 +4,9 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 )
@@ -46,5 +48,27 @@ func TestHalvesReturnsPanic(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "late half") {
 		t.Errorf("halves = %v, want the second half's panic as an error", err)
+	}
+}
+
+// TestBothWaitsAndReturnsPanics: a panic on either side of both comes back
+// as its error, and both returns only once the other side is done, even
+// when the caller's side panicked.
+func TestBothWaitsAndReturnsPanics(t *testing.T) {
+	for _, first := range []bool{true, false} {
+		var done atomic.Bool
+		slow := func() error { time.Sleep(20 * time.Millisecond); done.Store(true); return nil }
+		boom := func() error { panic("one side") }
+		a, b := boom, slow
+		if !first {
+			a, b = slow, boom
+		}
+		err := both(a, b)
+		if err == nil || !strings.Contains(err.Error(), "one side") {
+			t.Errorf("panic in the caller's side %v: both = %v, want the panic as an error", first, err)
+		}
+		if !done.Load() {
+			t.Errorf("panic in the caller's side %v: both returned before the other side was done", first)
+		}
 	}
 }
