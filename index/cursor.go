@@ -48,6 +48,7 @@ func (c *cursor) open(pl segment.PostingsList, ss *scorch.SegmentSnapshot, field
 		c.raw = raw
 		return
 	}
+	raw.release()
 	rawLists.Put(raw)
 	c.pi = pl.Iterator(true, true, locs, nil)
 }
@@ -158,7 +159,6 @@ type rawList struct {
 	all   *roaring.Bitmap        // where the list's documents are gathered when del is not nil
 	it    *zapx.PostingsIterator // reused to read a list's bitmap when del is nil
 	size  uint64                 // documents per chunk
-	field string
 	freqs chunks
 	locs  chunks // read only when locations are asked for
 	withL bool
@@ -239,7 +239,7 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roarin
 	if del != nil {
 		keep = all
 	}
-	*r = rawList{data: zs.Data(), del: del, all: keep, it: r.it, size: size, field: field, withL: locs && lo.Uint() != 0,
+	*r = rawList{data: zs.Data(), del: del, all: keep, it: r.it, size: size, withL: locs && lo.Uint() != 0,
 		bits: r.bits[:0], freqs: chunks{ends: r.freqs.ends[:0]}, locs: chunks{ends: r.locs.ends[:0]},
 		post: rawPosting{field: field, locBuf: r.post.locBuf[:0]}}
 	most := zs.NumDocs()/size + 1 // chunks a list can have
@@ -393,7 +393,7 @@ func (r *rawList) skip(n int) error {
 				}
 			}
 		}
-		if first&1 != 0 && r.withL {
+		if first&1 != 0 {
 			m, k := binary.Uvarint(r.lb)
 			if k <= 0 || m > uint64(len(r.lb)-k) {
 				return errCorrupt

@@ -1053,7 +1053,10 @@ type bounds struct {
 
 // boundSlots is the size of bounds' table: more than the patterns of a
 // query's hits (a few hundred at most).
-const boundSlots = 1 << 11 // boundSlot's 11 bits
+const (
+	boundBits  = 11
+	boundSlots = 1 << boundBits
+)
 
 func (e *engineSearch) bounds() *bounds {
 	return &bounds{e: e, body: make([]bool, 0, e.nWords)}
@@ -1095,7 +1098,7 @@ func (b *bounds) key(g uint32) uint64 {
 }
 
 // boundSlot is key's slot in bounds' table (Fibonacci hashing).
-func boundSlot(key uint64) uint64 { return key * 0x9e3779b97f4a7c15 >> (64 - 11) }
+func boundSlot(key uint64) uint64 { return key * 0x9e3779b97f4a7c15 >> (64 - boundBits) }
 
 // bound is the highest score document g could have, from its marks alone;
 // body is scratch space.
