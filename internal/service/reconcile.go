@@ -207,8 +207,15 @@ func (s *Service) changed(ctx context.Context, catalog []string, todo map[string
 		if todo[id] {
 			continue
 		}
-		if fp, ok := known[id]; ok && fp == indexed[id] {
-			continue // the record, unchanged since its fingerprint was kept, is the one indexed
+		if fp, ok := known[id]; ok {
+			// The record is unchanged since its fingerprint was kept: that
+			// fingerprint says whether it is the one indexed.
+			if fp != indexed[id] {
+				mu.Lock()
+				out[id] = true
+				mu.Unlock()
+			}
+			continue
 		}
 		if err = ctx.Err(); err != nil {
 			break

@@ -377,9 +377,9 @@ func TestReconcileKeepsFingerprints(t *testing.T) {
 	// The index holds an older record of a, which the catalog thinks current.
 	id := a.Mission.MissionID
 	f.idx.docs[id] = &mission.Mission{MissionID: id, Title: mission.Ptr("ancien")}
-	// Reconcile computes a's to find it changed, then keeps it once a is
-	// indexed again.
-	reconcile("a lost by the index", 2)
+	// Reconcile finds a changed from its kept fingerprint, without reading
+	// it, and computes the fingerprint of a indexed again to keep it.
+	reconcile("a lost by the index", 1)
 	if got := *f.idx.get(id).Title; got != "Mission à Lisbonne" {
 		t.Errorf("after Reconcile, title %q indexed, want the current record's", got)
 	}
