@@ -962,7 +962,7 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 	placed := func(sp listSpec) bool { return prox && sp.role == roleBody }
 	st := newDocState(len(sc.q.words), len(sc.alts))
 	ub := e.bounds()
-	seg := -1
+	seg, placedSeg := -1, -1
 	for _, g := range docs {
 		bar := max(top.bar(), shared.get()) * (1 - 1e-9)
 		if ub.of(g) < bar {
@@ -975,11 +975,7 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 				if sp.word < 0 {
 					continue // a place or a year: marked
 				}
-				field := sc.q.prof.field[sp.role]
-				lists[j].open(pls[j][si], s.segs[si], field, false)
-				if placed(sp) {
-					places[j].open(pls[j][si], s.segs[si], field, true)
-				}
+				lists[j].open(pls[j][si], s.segs[si], sc.q.prof.field[sp.role], false)
 			}
 		}
 		st.reset()
@@ -1017,6 +1013,16 @@ func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, er
 		if prox {
 			if sc.bound(&st) < bar {
 				continue
+			}
+			if placedSeg != si {
+				// The positions' cursors of this segment, opened for the
+				// first of its documents to need them.
+				placedSeg = si
+				for j, sp := range e.specs {
+					if placed(sp) {
+						places[j].open(pls[j][si], s.segs[si], sc.q.prof.field[sp.role], true)
+					}
+				}
 			}
 			for j, sp := range e.specs {
 				if !placed(sp) {
