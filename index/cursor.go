@@ -241,7 +241,7 @@ func (r *rawList) open(pl segment.PostingsList, seg segment.Segment, del *roarin
 	}
 	*r = rawList{data: zs.Data(), del: del, all: keep, it: r.it, size: size, withL: locs && lo.Uint() != 0,
 		bits: r.bits[:0], freqs: chunks{ends: r.freqs.ends[:0]}, locs: chunks{ends: r.locs.ends[:0]},
-		post: rawPosting{field: field, locBuf: r.post.locBuf[:0]}}
+		post: rawPosting{field: field, locBuf: r.post.locBuf[:0], locOut: r.post.locOut[:0]}}
 	most := zs.NumDocs()/size + 1 // chunks a list can have
 	if !r.freqs.read(r.data, fo.Uint(), most) || r.withL && !r.locs.read(r.data, lo.Uint(), most) {
 		return false
@@ -483,6 +483,7 @@ type rawPosting struct {
 	field           string
 	locs            []byte
 	locBuf          []rawLocation
+	locOut          []segment.Location // Locations' answer, reused as locBuf is
 }
 
 func (p *rawPosting) Number() uint64    { return p.num }
@@ -499,8 +500,8 @@ func normOf(bits uint64) float64 {
 
 func (p *rawPosting) Size() int { return 0 }
 
-// Locations decodes the posting's locations. A corrupt list gives the
-// locations read.
+// Locations decodes the posting's locations, valid until the list's next
+// posting is read. A corrupt list gives the locations read.
 func (p *rawPosting) Locations() []segment.Location {
 	p.locBuf = p.locBuf[:0]
 	for b := p.locs; len(b) > 0; {
@@ -511,11 +512,11 @@ func (p *rawPosting) Locations() []segment.Location {
 		}
 		p.locBuf = append(p.locBuf, l)
 	}
-	out := make([]segment.Location, len(p.locBuf))
+	p.locOut = p.locOut[:0]
 	for i := range p.locBuf {
-		out[i] = &p.locBuf[i]
+		p.locOut = append(p.locOut, &p.locBuf[i])
 	}
-	return out
+	return p.locOut
 }
 
 // appendPositions appends the positions of p's locations to dst; those of
