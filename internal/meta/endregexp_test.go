@@ -2,6 +2,8 @@ package meta
 
 import (
 	"regexp"
+	"regexp/syntax"
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
@@ -108,6 +110,34 @@ func TestReverseRunes(t *testing.T) {
 	} {
 		if got := reverseRunes(tt.in); got != tt.want {
 			t.Errorf("reverseRunes(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestWriteSyntax checks that writeSyntax writes each tree as a pattern that
+// parses back to the same tree.
+func TestWriteSyntax(t *testing.T) {
+	exprs := []string{
+		`(?i)Ville de$`, `a*?b+c??d{2}e{2,}f{0,3}g{1,2}?`, `[^.;:()]{0,45}\b[a-c\d]\B`,
+		`^(?P<name>x|y|)$`, `(?s:.)(?-s:.)`, `(?m:^a$)`, `[^\pL]\s?[\x{FFFD}’-]`, `\A\z`,
+	}
+	for _, re := range endRegexps {
+		exprs = append(exprs, re().expr)
+	}
+	for _, expr := range exprs {
+		want, err := syntax.Parse(expr, syntax.Perl)
+		if err != nil {
+			t.Fatalf("syntax.Parse(%q): %v", expr, err)
+		}
+		var b strings.Builder
+		writeSyntax(&b, want)
+		got, err := syntax.Parse(b.String(), syntax.Perl)
+		if err != nil {
+			t.Errorf("writeSyntax(%q) = %q, which does not parse: %v", expr, b.String(), err)
+			continue
+		}
+		if !got.Equal(want) {
+			t.Errorf("writeSyntax(%q) = %q, parsed back as %v, want %v", expr, b.String(), got, want)
 		}
 	}
 }
