@@ -169,9 +169,10 @@ func runtimeConfig(maxSegment int) map[string]any {
 // each query word up in every segment (its frequency in the whole index),
 // so fewer segments cost less: at 100,000 missions (2 million passages),
 // segments of 25,000 made 81 of them, and a search's passages took 2.4 ms.
-// Scoring a hit's passages reads the lists of its segment only near them
-// (cursor.go), whatever the segment's size. The cap bounds what one merge
-// rewrites.
+// Scoring a hit's passages decodes only the chunks of its segment's lists
+// that hold them (cursor.go), though opening a list still writes the bits
+// of all its documents, in proportion to the list. The cap bounds what one
+// merge rewrites.
 const passageSegmentDocs = 250000
 
 func openOne(path string, m mapping.IndexMapping, maxSegment int, log *slog.Logger) (bleve.Index, error) {
