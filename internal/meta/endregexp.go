@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -87,15 +88,20 @@ func writeSyntax(b *strings.Builder, re *syntax.Regexp) {
 		b.WriteByte(')')
 	case syntax.OpCharClass:
 		b.WriteByte('[')
-		for i := 0; i+1 < len(re.Rune); i += 2 {
-			writeRune(b, re.Rune[i])
-			if re.Rune[i+1] != re.Rune[i] {
-				b.WriteByte('-')
-				writeRune(b, re.Rune[i+1])
-			}
-		}
-		if len(re.Rune) == 0 {
+		ranges := re.Rune
+		if len(ranges) == 0 {
 			b.WriteString(`^\x{0}-\x{10FFFF}`)
+		} else if ranges[0] == 0 && ranges[len(ranges)-1] == unicode.MaxRune {
+			// All but a few runes ([^\pL]): the few are shorter to write,
+			// and to parse back.
+			b.WriteByte('^')
+			for i := 1; i+1 < len(ranges); i += 2 {
+				writeRange(b, ranges[i]+1, ranges[i+1]-1)
+			}
+			ranges = nil
+		}
+		for i := 0; i+1 < len(ranges); i += 2 {
+			writeRange(b, ranges[i], ranges[i+1])
 		}
 		b.WriteByte(']')
 	case syntax.OpAnyCharNotNL:
@@ -167,8 +173,23 @@ func writeSyntax(b *strings.Builder, re *syntax.Regexp) {
 	}
 }
 
-// writeRune writes r as a pattern matches it, inside a class or out.
+// writeRange writes the runes lo to hi inside a class.
+func writeRange(b *strings.Builder, lo, hi rune) {
+	writeRune(b, lo)
+	if hi != lo {
+		b.WriteByte('-')
+		writeRune(b, hi)
+	}
+}
+
+// writeRune writes r as a pattern matches it, inside a class or out: a
+// letter or a digit as it is, which no syntax reads otherwise, any other
+// rune by its number.
 func writeRune(b *strings.Builder, r rune) {
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		b.WriteRune(r)
+		return
+	}
 	b.WriteString(`\x{`)
 	b.WriteString(strconv.FormatInt(int64(r), 16))
 	b.WriteByte('}')
