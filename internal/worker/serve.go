@@ -61,7 +61,7 @@ type server struct {
 	out     io.Writer
 	prepare Prepare
 	fn      Func // once prepared
-	capped  bool // capMemory done
+	capped  bool // CapMemory done
 	served  int  // requests read before this one
 }
 
@@ -77,7 +77,7 @@ func (s *server) serve(ctx context.Context, br *bufio.Reader, req request) (int,
 	if req.Memory > 0 && !s.capped {
 		// The limits are the parent's, the same for every request: they
 		// hold from the first one, the reference data's loading included.
-		capMemory(req.Memory)
+		CapMemory(req.Memory)
 		s.capped = true
 	} else if s.served == 1 {
 		// A child that reads one file only (escale extract) need not
@@ -244,11 +244,13 @@ func (s *server) write(r response, code int) int {
 // of reading a two-page report.
 const gcPercent = 400
 
-// capMemory makes the garbage collector work hard before the limit (and not
+// CapMemory makes the garbage collector work hard before the limit (and not
 // before: see serve), bounds goroutine stacks (a deeply nested file must not
 // grow one to a gigabyte) and sets the kernel's limit on the process's data,
 // the hard stop for an allocation too large and too quick for the watchdog.
-func capMemory(limit int64) {
+// A child calls it before its first file; internal/tools/extractonly, which
+// measures an extraction without the child, calls it too.
+func CapMemory(limit int64) {
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(limit * 8 / 10)
 	debug.SetMaxStack(int(min(limit/8, 256<<20)))

@@ -20,6 +20,7 @@ import (
 	"escale/internal/gazetteer"
 	"escale/internal/meta"
 	"escale/internal/taxonomy"
+	"escale/internal/worker"
 )
 
 func main() {
@@ -38,6 +39,8 @@ func run(path string) error {
 	if err != nil {
 		return err
 	}
+	// The limits and the collector's pace of a child reading its first file.
+	worker.CapMemory(worker.DefaultMemory)
 	k := meta.Knowledge{Taxonomy: taxonomy.Default(), Gazetteer: gazetteer.Default()}
 	m, err := extract.Extract(context.Background(), data, path, extract.Options{MaxPages: 500, Knowledge: k})
 	if err != nil {
