@@ -225,11 +225,13 @@ func (s *Service) indexAll(ctx context.Context, batch []*pending) {
 // markIndexed records that the index has entries, recs their records as
 // it was given them, and keeps the fingerprints of those
 // (cfg.FingerprintKey), which the next start then need not compute
-// (Reconcile), in one transaction.
+// (Reconcile), in one transaction. Every mission put in the index passes
+// here: it also tells the compaction when idle of the write.
 func (s *Service) markIndexed(ctx context.Context, entries []*store.Entry, recs []*mission.Mission) {
 	if len(entries) == 0 {
 		return
 	}
+	s.wrote()
 	key := s.cfg.FingerprintKey // "" without a Fingerprint (New)
 	done := make([]store.Indexed, len(entries))
 	for i, e := range entries {

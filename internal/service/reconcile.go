@@ -61,6 +61,9 @@ func (s *Service) Reconcile(ctx context.Context) (Reconciled, error) {
 			r.Removed++
 		}
 	}
+	if r.Removed > 0 {
+		s.wrote()
+	}
 	stale, err := s.store.Stale(ctx)
 	if err != nil {
 		return r, fmt.Errorf("service: reconcile: %w", err)

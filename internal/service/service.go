@@ -1,7 +1,8 @@
 // Package service is what Escale does with reports, whatever asks for it
 // (HTTP, the command line, a watched folder): ingest a file (keep it, read
 // it, flag twins, apply people's corrections, catalog it, index it), correct,
-// delete and reindex missions, and keep the index in step with the catalog.
+// delete and reindex missions, keep the index in step with the catalog, and
+// compact it once writes pause (compact.go).
 //
 // The catalog (package store) is the source of truth and is written first;
 // the index follows. A mission the index has not confirmed stays "stale" in
@@ -72,11 +73,15 @@ type Config struct {
 	// read is written at once. Bulk ingestion sets it: the index's work
 	// per mission falls as its batches grow.
 	Linger time.Duration
-	Logger *slog.Logger
+	// CompactIdle is how long the index goes without a write before the
+	// service compacts it (compact.go), when the index compacts; 0:
+	// DefaultCompactIdle; negative: never. Close stops it.
+	CompactIdle time.Duration
+	Logger      *slog.Logger
 }
 
 // Service ingests, corrects, deletes and reindexes missions. It is safe for
-// concurrent use.
+// concurrent use. Close it before closing its index.
 type Service struct {
 	store *store.Store
 	index Index
@@ -96,6 +101,9 @@ type Service struct {
 	queued []*pending // read files waiting for their commit (commit.go); under qmu
 	qmu    sync.Mutex
 	qcond  *sync.Cond // on qmu: a file queued, or a linger over
+
+	idle       *idler     // compaction when idle (compact.go); nil: none
+	compacting sync.Mutex // one compaction at a time
 }
 
 // New returns a service over a store, an index and an extractor.
@@ -123,6 +131,7 @@ func New(ctx context.Context, st *store.Store, idx Index, ex Extractor, cfg Conf
 		slots:   make(chan struct{}, cfg.Workers+cfg.Queue),
 		workers: make(chan struct{}, cfg.Workers),
 		sigs:    sigs,
+		idle:    newIdler(idx, cfg),
 	}
 	s.qcond = sync.NewCond(&s.qmu)
 	return s, nil
@@ -393,6 +402,7 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 	if err := s.index.Delete(id); err != nil {
 		return fmt.Errorf("service: delete %s: removed from the catalog, not yet from the index: %w", id, err)
 	}
+	s.wrote()
 	for _, twin := range d.Relinked {
 		e, err := s.store.Get(ctx, twin)
 		if err != nil {
