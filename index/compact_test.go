@@ -2,10 +2,22 @@ package index
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
 	"math"
+	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"escale/internal/mission"
+	"escale/internal/service"
+	"escale/internal/store"
 	"escale/internal/tools/synthrec"
 )
 
@@ -21,7 +33,7 @@ func segments(t *testing.T, ix *Index) int {
 }
 
 // TestCompact checks that Compact leaves a few segments, but two at least,
-// none holding more than half the missions (eight segments would merge
+// none holding more than half the missions (ten segments would merge
 // into one without that cap), and that every search gives the same totals,
 // facets and scores as before (ties may change order: merging renumbers
 // the documents).
@@ -29,7 +41,7 @@ func TestCompact(t *testing.T) {
 	if testing.Short() {
 		t.Skip("makes 200 synthetic records")
 	}
-	ix, all := syntheticIndex(t, 11, 200, 25) // eight segments
+	ix, all := syntheticIndex(t, 11, 200, 20) // ten segments
 	defer ix.Close()
 	ctx := context.Background()
 	for i := 0; i < len(all); i += 9 {
@@ -41,8 +53,8 @@ func TestCompact(t *testing.T) {
 		t.Fatalf("Compact of %d missions = %v, %v; want false (below compactMin)", len(all), merged, err)
 	}
 	before := segments(t, ix)
-	if before < 4 {
-		t.Fatalf("%d segments before compacting, want several (Compact merged below compactMin?)", before)
+	if before <= compactAbove {
+		t.Fatalf("%d segments before compacting, want more than %d (Compact merged below compactMin?)", before, compactAbove)
 	}
 	var qs []Query
 	for _, c := range synthrec.Classes {
@@ -99,4 +111,269 @@ func TestCompact(t *testing.T) {
 		}
 	}
 	compareEngine(t, ix, qs)
+}
+
+// tinyIndex opens an index in dir and puts n small missions in it, batch at
+// a time: one segment per batch, far quicker than syntheticIndex's reports.
+// The missions' ids are m000, m001... Bleve merges segments of ten missions
+// itself once a write finds more than ten of them: 90 in batches of 10 make
+// 9 segments, which stay until Compact merges them, and one more write
+// leaves 10.
+func tinyIndex(t *testing.T, dir string, n, batch int) *Index {
+	t.Helper()
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for from := 0; from < n; from += batch {
+		var ms []*mission.Mission
+		for i := from; i < min(from+batch, n); i++ {
+			ms = append(ms, tinyMission(fmt.Sprintf("m%03d", i)))
+		}
+		if err := ix.PutBatch(ms); err != nil {
+			ix.Close()
+			t.Fatal(err)
+		}
+	}
+	return ix
+}
+
+func tinyMission(id string) *mission.Mission {
+	return &mission.Mission{MissionID: id, Title: mission.Ptr("Mission " + id), Text: "Une visite courte à Lisbonne, mission " + id + ".", Pages: 1}
+}
+
+// sortedIDs lists the missions an index holds.
+func sortedIDs(t *testing.T, ix *Index) []string {
+	t.Helper()
+	ids, err := ix.IDs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.Sorted(maps.Keys(ids))
+}
+
+// TestCompactLeavesFewSegmentsAlone checks that Compact merges nothing when
+// the index holds compactAbove segments or fewer: a few writes after a
+// compaction do not make it rewrite the index.
+func TestCompactLeavesFewSegmentsAlone(t *testing.T) {
+	ix := tinyIndex(t, t.TempDir(), compactAbove*10, 10) // compactAbove segments
+	defer ix.Close()
+	before := segments(t, ix)
+	if before < compactSegments+1 || before > compactAbove {
+		t.Fatalf("%d segments built, want %d to %d", before, compactSegments+1, compactAbove)
+	}
+	if merged, err := ix.compact(context.Background(), 0); merged || err != nil {
+		t.Errorf("compact of %d segments = %v, %v; want false, nil", before, merged, err)
+	}
+	if after := segments(t, ix); after != before {
+		t.Errorf("%d segments after compact, want the %d there were", after, before)
+	}
+}
+
+// TestCompactWithWrites checks that missions put and deleted while Compact
+// merges are kept as written, before and after the index is closed and
+// opened again.
+func TestCompactWithWrites(t *testing.T) {
+	dir := t.TempDir()
+	ix := tinyIndex(t, dir, 90, 10)
+	defer func() { ix.Close() }()
+	if n := segments(t, ix); n <= compactAbove {
+		t.Fatalf("%d segments built, want more than %d", n, compactAbove)
+	}
+	want := map[string]bool{}
+	for _, id := range sortedIDs(t, ix) {
+		want[id] = true
+	}
+	merged := make(chan error, 1)
+	go func() {
+		_, err := ix.compact(context.Background(), 0)
+		merged <- err
+	}()
+	for i := range 10 {
+		id := fmt.Sprintf("new%d", i)
+		if err := ix.Put(tinyMission(id)); err != nil {
+			t.Fatal(err)
+		}
+		want[id] = true
+		old := fmt.Sprintf("m%03d", i*7)
+		if err := ix.Delete(old); err != nil {
+			t.Fatal(err)
+		}
+		delete(want, old)
+	}
+	if err := <-merged; err != nil {
+		t.Fatalf("compact with writes: %v", err)
+	}
+	wantIDs := slices.Sorted(maps.Keys(want))
+	if got := sortedIDs(t, ix); !slices.Equal(got, wantIDs) {
+		t.Errorf("ids after compacting while writing = %v, want %v", got, wantIDs)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sortedIDs(t, ix); !slices.Equal(got, wantIDs) {
+		t.Errorf("ids after opening again = %v, want %v", got, wantIDs)
+	}
+}
+
+// TestCompactStopped checks that a compaction cancelled, or cut short by
+// Close, loses nothing: the index opens again with every mission.
+func TestCompactStopped(t *testing.T) {
+	for _, stop := range []string{"cancel", "close"} {
+		t.Run(stop, func(t *testing.T) {
+			dir := t.TempDir()
+			ix := tinyIndex(t, dir, 90, 10)
+			want := sortedIDs(t, ix)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				_, err := ix.compact(ctx, 0)
+				done <- err
+			}()
+			var closeErr error
+			switch stop {
+			case "cancel":
+				cancel()
+				if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+					t.Errorf("compact cancelled: %v, want nil or context.Canceled", err)
+				}
+				closeErr = ix.Close()
+			case "close":
+				// What a service must not do (it cancels first): the
+				// index stays whole even so.
+				closeErr = ix.Close()
+				<-done
+			}
+			cancel()
+			if closeErr != nil {
+				t.Fatalf("Close: %v", closeErr)
+			}
+			ix, err := Open(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			if got := sortedIDs(t, ix); !slices.Equal(got, want) {
+				t.Errorf("ids after a compaction stopped by %s = %d missions, want %d:\n%v", stop, len(got), len(want), got)
+			}
+		})
+	}
+}
+
+// smallIndex is an Index whose Compact merges whatever its missions' count
+// (compactMin would want thousands), for the service's tests below.
+type smallIndex struct {
+	*Index
+	started chan struct{} // receives when a compaction starts
+}
+
+func (s smallIndex) Compact(ctx context.Context) (bool, error) {
+	s.started <- struct{}{}
+	return s.compact(ctx, 0)
+}
+
+// lockedLog is a log the service writes from its goroutines.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// lineReader reads a report as its own text, its first line the title.
+type lineReader struct{}
+
+func (lineReader) Extract(_ context.Context, data []byte, filename string) (*mission.Mission, error) {
+	title, _, _ := strings.Cut(string(data), "\n")
+	return &mission.Mission{Filename: filename, Title: &title, Text: string(data), Pages: 1}, nil
+}
+
+// TestServiceCompactsWhenIdle checks the service's compaction when idle
+// (internal/service) over a real index: after a write, then no write for
+// its delay, the segments are merged, and a write while they are is kept;
+// Close during the compaction stops it, after which the index opens with
+// every mission.
+func TestServiceCompactsWhenIdle(t *testing.T) {
+	for _, closeEarly := range []bool{false, true} {
+		t.Run(fmt.Sprintf("close early %v", closeEarly), func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			ix := tinyIndex(t, filepath.Join(dir, "index"), 90, 10)
+			defer func() { ix.Close() }()
+			before := segments(t, ix)
+			if before <= compactAbove {
+				t.Fatalf("%d segments built, want more than %d", before, compactAbove)
+			}
+			st, err := store.Open(ctx, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			idx := smallIndex{Index: ix, started: make(chan struct{}, 4)}
+			logs := &lockedLog{}
+			svc, err := service.New(ctx, st, idx, lineReader{}, service.Config{CompactIdle: 10 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := sortedIDs(t, ix)
+			res, err := svc.Ingest(ctx, service.Upload{Filename: "r.txt", Data: []byte("Mission à Porto\nUne visite du port.")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, res.Mission.MissionID)
+			slices.Sort(want)
+			select {
+			case <-idx.started:
+			case <-time.After(10 * time.Second):
+				t.Fatal("no compaction 10 s after the last write")
+			}
+			if closeEarly {
+				svc.Close()
+				if err := ix.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if ix, err = Open(filepath.Join(dir, "index"), Options{}); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				// A write while the compaction runs (or just after): kept,
+				// in a segment of its own.
+				res, err := svc.Ingest(ctx, service.Upload{Filename: "s.txt", Data: []byte("Mission à Braga\nUne autre visite.")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, res.Mission.MissionID)
+				slices.Sort(want)
+				deadline := time.Now().Add(10 * time.Second)
+				for segments(t, ix) > compactSegments+1 {
+					if time.Now().After(deadline) {
+						t.Fatalf("%d segments 10 s after a compaction started, %d before; want %d at most", segments(t, ix), before, compactSegments+1)
+					}
+					time.Sleep(time.Millisecond)
+				}
+				svc.Close()
+				// Merged by Compact, not by Bleve's own merging.
+				if want := fmt.Sprintf(`msg="index compacted" segments_before=%d`, before+1); !strings.Contains(logs.String(), want) {
+					t.Errorf("service log lacks %q:\n%s", want, logs)
+				}
+			}
+			if got := sortedIDs(t, ix); !slices.Equal(got, want) {
+				t.Errorf("ids after the compaction = %d missions, want %d:\n%v", len(got), len(want), got)
+			}
+		})
+	}
 }
