@@ -225,10 +225,13 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 	return d, nil
 }
 
-// Close stops the extraction children, closes the index and the catalog,
-// then gives the directory back.
+// Close stops the service's compaction when idle, the extraction children,
+// closes the index and the catalog, then gives the directory back.
 func (d *dataDir) Close() error {
 	var errs []error
+	if d.svc != nil {
+		d.svc.Close() // before the index: it may be compacting it
+	}
 	if d.runner != nil {
 		errs = append(errs, d.runner.Close())
 	}

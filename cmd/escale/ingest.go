@@ -68,7 +68,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	}
 
 	var send func(ctx context.Context, name string, data []byte) (*service.Result, error)
-	var compact func(ctx context.Context) (bool, error) // the local index's, after a bulk load
+	var compact func(ctx context.Context) (bool, error) // the local index's, once the files are in
 	// Files in flight: one per extraction at once for a server, which
 	// queues them itself. Here, more: the service writes together the files
 	// read within its linger, while the extractions go on with the next.
@@ -98,7 +98,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		send = func(ctx context.Context, name string, data []byte) (*service.Result, error) {
 			return d.svc.Ingest(ctx, service.Upload{Filename: name, Data: data, Source: "ingest"})
 		}
-		compact = d.index.Compact
+		compact = d.svc.Compact
 	}
 
 	// Indexing allocates much and keeps little: a heap of five times what
@@ -142,32 +142,23 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		}()
 	}
 	wg.Wait()
-	if compact != nil && ctx.Err() == nil && p.created >= compactAfter {
-		compactIndex(ctx, e, compact, log)
+	if compact != nil && ctx.Err() == nil && p.created > 0 {
+		compactIndex(ctx, e, compact)
 	}
 	return p.summary(ctx.Err() != nil)
 }
 
-// compactAfter is the fewest reports an ingest adds for it to compact the
-// index after (index.Index.Compact): a bulk load, which leaves Bleve's
-// segments of every size that searches then pay for.
-const compactAfter = 1000
-
-// compactIndex compacts the index after a bulk load or a reindex. A failure
-// costs searches some speed, nothing else: it is said, not fatal.
-func compactIndex(ctx context.Context, e *env, compact func(context.Context) (bool, error), log *slog.Logger) {
+// compactIndex compacts the index after an ingest or a reindex
+// (service.Service.Compact: the index decides whether it is worth it, and
+// the service logs what was done). A failure costs searches some speed,
+// nothing else: it is said, not fatal.
+func compactIndex(ctx context.Context, e *env, compact func(context.Context) (bool, error)) {
 	if isTerminal(e.stderr) {
 		fmt.Fprint(e.stderr, "\r\033[Kcompactage de l’index…")
 		defer fmt.Fprint(e.stderr, "\r\033[K")
 	}
-	t0 := time.Now()
-	merged, err := compact(ctx)
-	if err != nil {
+	if _, err := compact(ctx); err != nil {
 		fmt.Fprintf(e.stderr, "escale: compactage de l’index impossible (la recherche reste possible, un peu plus lente) : %v\n", err)
-		return
-	}
-	if merged {
-		log.Info("index compacted", "took", time.Since(t0))
 	}
 }
 

@@ -88,7 +88,7 @@ func runReindex(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "escale: réindexation interrompue : %v ; relancez-la (ou démarrez le serveur, qui complétera l’index)\n", err)
 		return 1
 	}
-	compactIndex(ctx, e, d.index.Compact, log)
+	compactIndex(ctx, e, d.svc.Compact)
 	fmt.Fprintf(e.stdout, "Index reconstruit : %d missions", r.Missions)
 	if *reextract {
 		fmt.Fprintf(e.stdout, ", %d relues", r.Extracted)
