@@ -11,13 +11,13 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"escale/internal/mission"
 	"escale/internal/service"
 	"escale/internal/store"
+	"escale/internal/testlog"
 	"escale/internal/tools/synthrec"
 )
 
@@ -276,24 +276,6 @@ func (s smallIndex) Compact(ctx context.Context) (bool, error) {
 	return s.compact(ctx, 0)
 }
 
-// lockedLog is a log the service writes from its goroutines.
-type lockedLog struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // lineReader reads a report as its own text, its first line the title.
 type lineReader struct{}
 
@@ -324,7 +306,7 @@ func TestServiceCompactsWhenIdle(t *testing.T) {
 			}
 			defer st.Close()
 			idx := smallIndex{Index: ix, started: make(chan struct{}, 4)}
-			logs := &lockedLog{}
+			logs := &testlog.Buffer{}
 			svc, err := service.New(ctx, st, idx, lineReader{}, service.Config{CompactIdle: 10 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			if err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"escale/internal/mission"
+	"escale/internal/testlog"
 )
 
 // listenWriter is serve's stdout in a test: it hands over the address serve
@@ -43,7 +44,7 @@ func serveInProcess(t *testing.T, dir string, env map[string]string, extra ...st
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout := &listenWriter{url: make(chan string, 1)}
-	var stderr syncBuffer
+	var stderr testlog.Buffer
 	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--log-level", "warn"}, extra...)
 	done := make(chan int, 1)
 	go func() {
@@ -65,24 +66,6 @@ func serveInProcess(t *testing.T, dir string, env map[string]string, extra ...st
 		t.Fatalf("escale %q did not listen within 2 minutes; stderr:\n%s", args, stderr.String())
 	}
 	return ""
-}
-
-// syncBuffer is a bytes.Buffer safe for the writes of a server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestPagesUseLoadedTaxonomy serves with an administrator's taxonomy and

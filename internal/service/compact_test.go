@@ -1,7 +1,6 @@
 package service
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"escale/internal/mission"
 	"escale/internal/store"
+	"escale/internal/testlog"
 )
 
 // compactingIndex is a fakeIndex that compacts, as index.Index does: each
@@ -104,36 +104,17 @@ func (c *compactingIndex) state() (segs, calls int) {
 	return c.segs, c.calls
 }
 
-// syncBuffer is a log written by the service's goroutines while the test
-// reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // compactFixture is a service over a compactingIndex that compacts after
 // idle without writes.
 type compactFixture struct {
 	*fixture
 	cidx *compactingIndex
-	logs *syncBuffer
+	logs *testlog.Buffer
 }
 
 func newCompactFixture(t *testing.T, idx *compactingIndex, idle time.Duration) *compactFixture {
 	t.Helper()
-	f := &compactFixture{fixture: &fixture{idx: idx.fakeIndex, ex: &fakeExtractor{}}, cidx: idx, logs: &syncBuffer{}}
+	f := &compactFixture{fixture: &fixture{idx: idx.fakeIndex, ex: &fakeExtractor{}}, cidx: idx, logs: &testlog.Buffer{}}
 	f.svc, f.st = newService(t, idx, f.ex, Config{CompactIdle: idle, Logger: slog.New(slog.NewTextHandler(f.logs, nil))})
 	t.Cleanup(f.svc.Close)
 	return f

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,25 +19,8 @@ import (
 	"escale/internal/mission"
 	"escale/internal/service"
 	"escale/internal/store"
+	"escale/internal/testlog"
 )
-
-// syncBuffer is a log destination tests read while the server writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // wantSecurityHeaders checks the headers every response must carry.
 func wantSecurityHeaders(t *testing.T, call string, h http.Header) {
@@ -354,7 +336,7 @@ func TestQueueFullIs503WithRetryAfter(t *testing.T) {
 
 func TestTokenIsNeverLogged(t *testing.T) {
 	const token = "tr3s-s3cret-jeton-0123456789"
-	var logs syncBuffer
+	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ts := newTestServer(t, Config{Token: token, Logger: log})
 	wrong := token[:len(token)-1] + "X"
@@ -386,7 +368,7 @@ func TestTrustedProxies(t *testing.T) {
 		{[]string{"10.0.0.0/8"}, "remote=127.0.0.1"},
 	}
 	for _, tt := range tests {
-		var logs syncBuffer
+		var logs testlog.Buffer
 		ts := newTestServer(t, Config{TrustedProxies: tt.proxies, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 		req, _ := http.NewRequest("GET", ts.URL+"/api/v1/health", nil)
 		req.Header.Set("X-Forwarded-For", "203.0.113.9")
