@@ -128,6 +128,23 @@ func (r *Runner) Close() error {
 // mission refusal (mission.RefusalOf finds it). Any other error is the
 // worker's own failure, or ctx's error when ctx was cancelled.
 func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mission.Mission, error) {
+	raw, err := r.ExtractJSON(ctx, data, filename)
+	if err != nil {
+		return nil, err
+	}
+	var m mission.Mission
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, mission.Refuse(mission.ErrDamaged, "worker: decode record: %v", err)
+	}
+	m.Normalize()
+	return &m, nil
+}
+
+// ExtractJSON is Extract's record as the child encoded it, normalized, on
+// one line: for a caller that prints it (escale extract), decoding it only
+// to encode it again costs a process its first use of the record's types,
+// about 2 ms.
+func (r *Runner) ExtractJSON(ctx context.Context, data []byte, filename string) (json.RawMessage, error) {
 	if int64(len(data)) > r.limits.MaxSize {
 		return nil, mission.Refuse(mission.ErrTooLarge, "worker: %d bytes, limit %d", len(data), r.limits.MaxSize)
 	}
@@ -160,7 +177,7 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 			attrs = append(attrs, "error", x.err)
 		}
 		r.log.Debug("extraction", attrs...)
-		return x.m, x.err
+		return x.raw, x.err
 	}
 }
 
@@ -260,7 +277,7 @@ func (r *Runner) reap(c *child) {
 
 // sent is what sending one file to a child gave.
 type sent struct {
-	m     *mission.Mission
+	raw   json.RawMessage // the record
 	err   error
 	pid   int
 	files int64 // files the child read, this one included
@@ -319,7 +336,7 @@ func (r *Runner) send(ctx, runCtx context.Context, c *child, data []byte, filena
 	}
 
 	if f.resp != nil && !memoryKilled.Load() && runCtx.Err() == nil && writeErr == nil {
-		x.m, x.err = r.fromResponse(*f.resp, c.stderr)
+		x.raw, x.err = r.fromResponse(*f.resp, c.stderr)
 		rss, rssErr := residentBytes(c.pid)
 		x.rss = rss
 		switch {
@@ -341,7 +358,7 @@ func (r *Runner) send(ctx, runCtx context.Context, c *child, data []byte, filena
 	// No usable answer: the child is not given another file.
 	_ = kill(c.cmd.Process)
 	<-c.exited
-	x.m, x.err = r.outcome(ctx, runCtx, c, f, memoryKilled.Load())
+	x.raw, x.err = r.outcome(ctx, runCtx, c, f, memoryKilled.Load())
 	x.died = f.resp == nil && !f.overflow && !memoryKilled.Load() && runCtx.Err() == nil
 	r.reap(c)
 	return x
@@ -370,7 +387,7 @@ const maxOutput = 256 << 20
 
 // outcome maps the way a child ended without a usable answer to a record or
 // an error; the child has exited.
-func (r *Runner) outcome(ctx, runCtx context.Context, c *child, f frame, memoryKilled bool) (*mission.Mission, error) {
+func (r *Runner) outcome(ctx, runCtx context.Context, c *child, f frame, memoryKilled bool) (json.RawMessage, error) {
 	// A complete answer wins: the child may have answered just before a
 	// limit struck.
 	if f.resp != nil {
@@ -399,7 +416,7 @@ func (r *Runner) outcome(ctx, runCtx context.Context, c *child, f frame, memoryK
 }
 
 // fromResponse maps a child's answer to a record or an error.
-func (r *Runner) fromResponse(resp response, stderr *tailBuffer) (*mission.Mission, error) {
+func (r *Runner) fromResponse(resp response, stderr *tailBuffer) (json.RawMessage, error) {
 	switch {
 	case resp.Error != "":
 		r.log.Warn("extraction worker failed", "error", resp.Error, "stderr", lastLines(stderr.String(), 20))
@@ -414,7 +431,6 @@ func (r *Runner) fromResponse(resp response, stderr *tailBuffer) (*mission.Missi
 		}
 		return nil, mission.Refuse(ref, "worker: %s", firstLine(resp.Detail))
 	}
-	resp.Mission.Normalize()
 	return resp.Mission, nil
 }
 

@@ -2,6 +2,7 @@ package worker
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -217,17 +218,36 @@ func (s *server) run(ctx context.Context, data []byte, req request) (r result) {
 	case m == nil:
 		return result{resp: response{Refusal: mission.ErrDamaged.Code, Detail: "extraction returned no record"}}
 	}
-	return result{resp: response{Mission: m}}
+	m.Normalize()
+	raw, err := encodeJSON(m)
+	if err != nil {
+		// A record that cannot be encoded (a NaN somewhere) is reported as
+		// damaged rather than lost in silence.
+		return result{resp: response{Refusal: mission.ErrDamaged.Code, Detail: "encode record: " + err.Error()}}
+	}
+	return result{resp: response{Mission: raw}}
 }
 
-// write encodes r as one line on out and returns code. A record that cannot
-// be encoded (a NaN somewhere) is reported as damaged rather than lost in
-// silence. The line starts with a newline of its own: whatever a library
-// printed on stdout without ending its line stays on a line apart.
+// encodeJSON encodes v on one line, without the newline, and without
+// escaping <, > and & for HTML: the record goes to people and programs as
+// it is (escale extract prints it unchanged).
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// write encodes r as one line on out and returns code. The line starts with
+// a newline of its own: whatever a library printed on stdout without ending
+// its line stays on a line apart.
 func (s *server) write(r response, code int) int {
-	b, err := json.Marshal(r)
+	b, err := encodeJSON(r)
 	if err != nil {
-		b, _ = json.Marshal(response{Seq: r.Seq, Exit: r.Exit, Refusal: mission.ErrDamaged.Code, Detail: "encode record: " + err.Error()})
+		b, _ = encodeJSON(response{Seq: r.Seq, Exit: r.Exit, Refusal: mission.ErrDamaged.Code, Detail: "encode answer: " + err.Error()})
 	}
 	line := make([]byte, 0, len(b)+2)
 	line = append(append(append(line, '\n'), b...), '\n')

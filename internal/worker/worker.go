@@ -14,10 +14,9 @@
 package worker
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
-
-	"escale/internal/mission"
 )
 
 // Limits bound one extraction.
@@ -72,12 +71,12 @@ type request struct {
 
 // response is the JSON line the child writes on stdout for a request.
 type response struct {
-	Seq     int64            `json:"seq"`
-	Exit    bool             `json:"exit,omitempty"` // the child exits after this answer
-	Mission *mission.Mission `json:"mission,omitempty"`
-	Refusal string           `json:"refusal,omitempty"` // a mission refusal code
-	Detail  string           `json:"detail,omitempty"`  // for the log, never for users
-	Error   string           `json:"error,omitempty"`   // the worker itself failed (not the file)
+	Seq     int64           `json:"seq"`
+	Exit    bool            `json:"exit,omitempty"`    // the child exits after this answer
+	Mission json.RawMessage `json:"mission,omitempty"` // the record's JSON, normalized (mission.Mission.Normalize)
+	Refusal string          `json:"refusal,omitempty"` // a mission refusal code
+	Detail  string          `json:"detail,omitempty"`  // for the log, never for users
+	Error   string          `json:"error,omitempty"`   // the worker itself failed (not the file)
 }
 
 // maxHeader bounds the request header line.

@@ -3,6 +3,7 @@ package worker_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -182,6 +183,32 @@ func generous() worker.Limits {
 	l := worker.DefaultLimits()
 	l.Timeout = time.Minute
 	return l
+}
+
+// TestExtractJSON checks the record as ExtractJSON gives it: what the
+// child encoded, normalized, with <, > and & as they are, the same record
+// Extract decodes.
+func TestExtractJSON(t *testing.T) {
+	r := newRunner(t, generous(), "echo")
+	raw, err := r.ExtractJSON(context.Background(), []byte("Mission à Lisbonne <AIVP> & Porto"), "r&d.pdf")
+	if err != nil {
+		t.Fatalf("ExtractJSON(echo) error = %v, want nil", err)
+	}
+	for _, want := range []string{`"filename":"r&d.pdf"`, `"text":"Mission à Lisbonne <AIVP> & Porto"`, `"destinations":[]`, `"warnings":[]`} {
+		if !bytes.Contains(raw, []byte(want)) {
+			t.Errorf("ExtractJSON(echo) = %s, want it to hold %s", raw, want)
+		}
+	}
+	if bytes.ContainsRune(raw, '\n') {
+		t.Errorf("ExtractJSON(echo) = %q, want one line", raw)
+	}
+	var m mission.Mission
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("ExtractJSON(echo) = %s, not a record: %v", raw, err)
+	}
+	if m.Filename != "r&d.pdf" || m.Pages != worker.DefaultMaxPages {
+		t.Errorf("ExtractJSON(echo) decodes to {Filename %q, Pages %d}, want {%q, %d}", m.Filename, m.Pages, "r&d.pdf", worker.DefaultMaxPages)
+	}
 }
 
 func TestExtractRecord(t *testing.T) {
