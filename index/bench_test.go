@@ -190,7 +190,8 @@ func BenchmarkSearchScale(b *testing.B) {
 			}
 			reportLatency(b, lat)
 			if hits > 0 {
-				// The share of hits the engine had to score exactly.
+				// The share of hits whose frequencies the engine read: those
+				// whose bound from their marks could reach the page.
 				b.ReportMetric(float64(scored)/float64(hits), "scored/hit")
 			}
 		})

@@ -264,7 +264,7 @@ type engineSearch struct {
 	// selScore is Bleve's score of the selection, which ranks when the
 	// query has no word to rank by (« -port », « port* »).
 	selScore map[uint32]float64
-	scored   int // documents scored exactly (for tests and benchmarks)
+	scored   int // documents whose frequencies were read, positions or not (for tests and benchmarks)
 }
 
 // searchEngine runs Search over a snapshot; see the comment at the top of the file.
@@ -875,7 +875,7 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 type topN struct {
 	n      int
 	best   []scored
-	scored int // documents scored (for tests and benchmarks)
+	scored int // documents whose frequencies were read (for tests and benchmarks)
 }
 
 // bar is the score a document must reach to be kept, -Inf while there
