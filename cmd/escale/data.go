@@ -31,7 +31,10 @@ type dataConfig struct {
 	Workers int
 	Queue   int
 	Linger  time.Duration // service.Config.Linger: none but for escale ingest
-	Extract extractConfig
+	// CompactIdle is service.Config.CompactIdle: 0 for its default, negative
+	// for never (escale serve --compact-idle).
+	CompactIdle time.Duration
+	Extract     extractConfig
 }
 
 // dataFlags are the flags behind a dataConfig.
@@ -216,6 +219,7 @@ func openDataDir(ctx context.Context, c dataConfig, holder string, log *slog.Log
 		Fingerprint:    index.Fingerprint,
 		FingerprintKey: fingerprintKey(exe),
 		Linger:         c.Linger,
+		CompactIdle:    c.CompactIdle,
 		Logger:         log,
 	})
 	if err != nil {

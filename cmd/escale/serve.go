@@ -62,6 +62,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	shutdownTimeout := fs.Duration("shutdown-timeout", 30*time.Second, "temps laissé aux requêtes en cours à l’arrêt ("+envName("shutdown-timeout")+")")
 	maxQuery := fs.Int("max-query", web.DefaultMaxQuery, "longueur maximale d’une recherche, en caractères ("+envName("max-query")+")")
 	maxFilterValues := fs.Int("max-filter-values", web.DefaultMaxFilterValues, "valeurs maximales d’un filtre dans une recherche ("+envName("max-filter-values")+")")
+	compactIdle := fs.Duration("compact-idle", service.DefaultCompactIdle, "temps sans écriture après lequel l’index est compacté en arrière-plan ; 0 : jamais ("+envName("compact-idle")+")")
 	proxies := fs.String("trusted-proxies", "", "adresses ou plages CIDR des mandataires inverses dont on croit X-Forwarded-For, séparées par des virgules ; aucun par défaut ("+envName("trusted-proxies")+")")
 	rest, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -77,7 +78,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return usageError(e, "argument inattendu « %s » ; escale serve --help donne la liste des options", rest[0])
 	}
 	if err := applyEnv(fs, e.getenv, "addr", "token-file", "protect-reads", "allow-open", "watch", "watch-every", "log-level",
-		"header-timeout", "request-timeout", "shutdown-timeout", "max-query", "max-filter-values", "trusted-proxies"); err != nil {
+		"header-timeout", "request-timeout", "shutdown-timeout", "max-query", "max-filter-values", "trusted-proxies", "compact-idle"); err != nil {
 		return usageError(e, "%v", err)
 	}
 	var cfg serveConfig
@@ -89,6 +90,14 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	cfg.Watch, cfg.WatchEvery, cfg.Demo = *watchDir, *watchEvery, *demoFlag
 	cfg.HeaderTimeout, cfg.RequestTimeout, cfg.ShutdownTimeout = *headerTimeout, *requestTimeout, *shutdownTimeout
 	cfg.MaxQuery, cfg.MaxFilterValues = *maxQuery, *maxFilterValues
+	switch {
+	case *compactIdle < 0:
+		return usageError(e, "--compact-idle %v : choisissez une durée positive, par exemple 2m, ou 0 pour ne jamais compacter", *compactIdle)
+	case *compactIdle == 0:
+		cfg.CompactIdle = -1 // never
+	default:
+		cfg.CompactIdle = *compactIdle
+	}
 	for _, p := range strings.Split(*proxies, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)

@@ -42,6 +42,8 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"extraction memory", nil, []string{"--memory", "1MiB"}, "--memory"},
 		{"workers", nil, []string{"--workers", "0"}, "--workers"},
 		{"queue by env", map[string]string{"ESCALE_QUEUE": "-3"}, nil, "--queue"},
+		{"compaction delay", nil, []string{"--compact-idle", "-1s"}, "--compact-idle"},
+		{"compaction delay by env", map[string]string{"ESCALE_COMPACT_IDLE": "-2m"}, nil, "--compact-idle -2m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
