@@ -44,52 +44,44 @@ const compactAbove = 2 * compactSegments
 // Compact merges the missions index's segments into a few (compactSegments
 // at most), each of at most half its missions, so that a search still reads
 // the index in two halves at once (snapshot.halves). It returns once the
-// merged segments are in place, true when it left fewer segments than it
-// found (writes meanwhile add theirs); false when it had nothing worth
-// doing: fewer than compactMin missions, compactAbove segments or fewer,
-// or not a scorch index. Writes and searches go on while it merges. A
-// cancelled ctx stops the merge: the index stays as it was, or partly
-// merged, and whole either way.
-func (ix *Index) Compact(ctx context.Context) (bool, error) {
+// merged segments are in place, with the segments it found and those it
+// left: fewer when it merged (writes meanwhile add theirs), the same when it
+// had nothing worth doing: fewer than compactMin missions, compactAbove
+// segments or fewer, or not a scorch index. Writes and searches go on while
+// it merges. A cancelled ctx stops the merge: the index stays as it was, or
+// partly merged, and whole either way.
+func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 	return ix.compact(ctx, compactMin)
 }
 
-func (ix *Index) compact(ctx context.Context, least uint64) (bool, error) {
+func (ix *Index) compact(ctx context.Context, least uint64) (before, after int, err error) {
+	if before, err = ix.Segments(); err != nil {
+		return 0, 0, fmt.Errorf("index: compact: %w", err)
+	}
 	n, err := ix.missions.DocCount()
 	if err != nil {
-		return false, fmt.Errorf("index: compact: %w", err)
-	}
-	if n < least || n < 2 {
-		return false, nil
+		return 0, 0, fmt.Errorf("index: compact: %w", err)
 	}
 	adv, err := ix.missions.Advanced()
 	if err != nil {
-		return false, fmt.Errorf("index: compact: %w", err)
+		return 0, 0, fmt.Errorf("index: compact: %w", err)
 	}
 	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return false, nil
-	}
-	before, err := ix.Segments()
-	if err != nil {
-		return false, fmt.Errorf("index: compact: %w", err)
-	}
-	if before <= compactAbove {
-		return false, nil
+	if !ok || n < least || n < 2 || before <= compactAbove {
+		return before, before, nil
 	}
 	opts := mergeplan.SingleSegmentMergePlanOptions
 	opts.MaxSegmentSize = int64(n/2 + 1)
 	if err := sc.ForceMerge(ctx, &opts); err != nil {
-		return false, fmt.Errorf("index: compact: %w", err)
+		return 0, 0, fmt.Errorf("index: compact: %w", err)
 	}
 	if err := ctx.Err(); err != nil {
-		return false, err
+		return 0, 0, err
 	}
-	after, err := ix.Segments()
-	if err != nil {
-		return false, fmt.Errorf("index: compact: %w", err)
+	if after, err = ix.Segments(); err != nil {
+		return 0, 0, fmt.Errorf("index: compact: %w", err)
 	}
-	return after < before, nil
+	return before, after, nil
 }
 
 // Segments counts the missions index's segments, what Compact reduces: 0

@@ -49,10 +49,13 @@ func TestCompact(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if merged, err := ix.Compact(ctx); err != nil || merged {
-		t.Fatalf("Compact of %d missions = %v, %v; want false (below compactMin)", len(all), merged, err)
+	before, after, err := ix.Compact(ctx)
+	if err != nil || after != before {
+		t.Fatalf("Compact of %d missions = %d, %d, %v; want as many segments after as before (below compactMin)", len(all), before, after, err)
 	}
-	before := segments(t, ix)
+	if n := segments(t, ix); n != before {
+		t.Fatalf("Compact counted %d segments, the index has %d", before, n)
+	}
 	if before <= compactAbove {
 		t.Fatalf("%d segments before compacting, want more than %d (Compact merged below compactMin?)", before, compactAbove)
 	}
@@ -70,10 +73,10 @@ func TestCompact(t *testing.T) {
 		}
 	}
 
-	if merged, err := ix.compact(ctx, 0); err != nil || !merged {
-		t.Fatalf("compact = %v, %v; want true", merged, err)
+	if b, a, err := ix.compact(ctx, 0); err != nil || b != before || a >= b {
+		t.Fatalf("compact = %d, %d, %v; want %d segments, then fewer", b, a, err, before)
 	}
-	after := segments(t, ix)
+	after = segments(t, ix)
 	n, err := ix.Count()
 	if err != nil {
 		t.Fatal(err)
@@ -91,8 +94,8 @@ func TestCompact(t *testing.T) {
 	if after >= before || after > compactSegments || after < 2 {
 		t.Errorf("%d segments after compacting, %d before: want 2 to %d", after, before, compactSegments)
 	}
-	if merged, err := ix.compact(ctx, 0); err != nil || merged {
-		t.Errorf("compact again = %v, %v; want false (already compact)", merged, err)
+	if b, a, err := ix.compact(ctx, 0); err != nil || b != after || a != after {
+		t.Errorf("compact again = %d, %d, %v; want %d and %d (already compact)", b, a, err, after, after)
 	}
 	t.Logf("%d segments -> %d", before, after)
 	for i, q := range qs {
@@ -162,8 +165,8 @@ func TestCompactLeavesFewSegmentsAlone(t *testing.T) {
 	if before < compactSegments+1 || before > compactAbove {
 		t.Fatalf("%d segments built, want %d to %d", before, compactSegments+1, compactAbove)
 	}
-	if merged, err := ix.compact(context.Background(), 0); merged || err != nil {
-		t.Errorf("compact of %d segments = %v, %v; want false, nil", before, merged, err)
+	if b, a, err := ix.compact(context.Background(), 0); b != before || a != before || err != nil {
+		t.Errorf("compact of %d segments = %d, %d, %v; want %d, %d, nil", before, b, a, err, before, before)
 	}
 	if after := segments(t, ix); after != before {
 		t.Errorf("%d segments after compact, want the %d there were", after, before)
@@ -186,7 +189,7 @@ func TestCompactWithWrites(t *testing.T) {
 	}
 	merged := make(chan error, 1)
 	go func() {
-		_, err := ix.compact(context.Background(), 0)
+		_, _, err := ix.compact(context.Background(), 0)
 		merged <- err
 	}()
 	for i := range 10 {
@@ -231,7 +234,7 @@ func TestCompactStopped(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() {
-				_, err := ix.compact(ctx, 0)
+				_, _, err := ix.compact(ctx, 0)
 				done <- err
 			}()
 			var closeErr error
@@ -271,7 +274,7 @@ type smallIndex struct {
 	started chan struct{} // receives when a compaction starts
 }
 
-func (s smallIndex) Compact(ctx context.Context) (bool, error) {
+func (s smallIndex) Compact(ctx context.Context) (before, after int, err error) {
 	s.started <- struct{}{}
 	return s.compact(ctx, 0)
 }

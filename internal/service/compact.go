@@ -22,11 +22,9 @@ const DefaultCompactIdle = 2 * time.Minute
 
 // compacter is an Index that merges its segments (index.Index).
 type compacter interface {
-	// Compact merges the segments when that is worth it, and says whether
-	// it did.
-	Compact(ctx context.Context) (bool, error)
-	// Segments counts the segments.
-	Segments() (int, error)
+	// Compact merges the segments when that is worth it, and returns how
+	// many there were and are: fewer after when it merged.
+	Compact(ctx context.Context) (before, after int, err error)
 }
 
 // idler runs the compaction once no write has come for a while. Its
@@ -133,23 +131,16 @@ func (s *Service) Compact(ctx context.Context) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	before, err := c.Segments()
-	if err != nil {
-		return false, fmt.Errorf("service: compact: %w", err)
-	}
 	start := time.Now()
-	merged, err := c.Compact(ctx)
+	before, after, err := c.Compact(ctx)
 	if err != nil {
 		return false, fmt.Errorf("service: compact: %w", err)
 	}
-	if merged {
-		args := []any{"segments_before", before, "duration", time.Since(start).Round(time.Millisecond)}
-		if after, err := c.Segments(); err == nil {
-			args = append(args, "segments_after", after)
-		}
-		s.log.Info("index compacted", args...)
+	if after >= before {
+		return false, nil
 	}
-	return merged, nil
+	s.log.Info("index compacted", "segments_before", before, "duration", time.Since(start).Round(time.Millisecond), "segments_after", after)
+	return true, nil
 }
 
 // Close stops the compaction when idle, cancelling one under way, and

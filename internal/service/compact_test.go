@@ -56,7 +56,7 @@ func (c *compactingIndex) Delete(id string) error {
 	return nil
 }
 
-func (c *compactingIndex) Compact(ctx context.Context) (bool, error) {
+func (c *compactingIndex) Compact(ctx context.Context) (before, after int, err error) {
 	c.mu.Lock()
 	c.calls++
 	c.running = true
@@ -76,25 +76,19 @@ func (c *compactingIndex) Compact(ctx context.Context) (bool, error) {
 			c.mu.Lock()
 			c.cancelled++
 			c.mu.Unlock()
-			return false, ctx.Err()
+			return 0, 0, ctx.Err()
 		}
 	}
 	if c.err != nil {
-		return false, c.err
+		return 0, 0, c.err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.segs <= 2 {
-		return false, nil
+	before = c.segs
+	if c.segs > 2 {
+		c.segs = 1
 	}
-	c.segs = 1
-	return true, nil
-}
-
-func (c *compactingIndex) Segments() (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.segs, nil
+	return before, c.segs, nil
 }
 
 // state returns the segments and how many Compacts started.

@@ -99,8 +99,8 @@ func buildData(ctx context.Context, c config, n int) (string, error) {
 // directory built before it did is compacted at its next use).
 func compact(ctx context.Context, c config, ix *index.Index) error {
 	t0 := time.Now()
-	merged, err := ix.Compact(ctx)
-	if merged {
+	before, after, err := ix.Compact(ctx)
+	if after < before {
 		c.progress("  index compacted in %.1f s", time.Since(t0).Seconds())
 	}
 	return err
