@@ -55,7 +55,7 @@ func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 }
 
 func (ix *Index) compact(ctx context.Context, least uint64) (before, after int, err error) {
-	if before, err = ix.Segments(); err != nil {
+	if before, err = ix.countSegments(); err != nil {
 		return 0, 0, fmt.Errorf("index: compact: %w", err)
 	}
 	n, err := ix.missions.DocCount()
@@ -78,15 +78,15 @@ func (ix *Index) compact(ctx context.Context, least uint64) (before, after int, 
 	if err := ctx.Err(); err != nil {
 		return 0, 0, err
 	}
-	if after, err = ix.Segments(); err != nil {
+	if after, err = ix.countSegments(); err != nil {
 		return 0, 0, fmt.Errorf("index: compact: %w", err)
 	}
 	return before, after, nil
 }
 
-// Segments counts the missions index's segments, what Compact reduces: 0
+// countSegments counts the missions index's segments, what Compact reduces: 0
 // for an index that is not scorch's.
-func (ix *Index) Segments() (int, error) {
+func (ix *Index) countSegments() (int, error) {
 	s, ok, err := openSnapshot(ix.missions, nil)
 	if err != nil || !ok {
 		return 0, err
