@@ -341,12 +341,6 @@ func (s *Store) Stale(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-// MarkIndexed records that the index holds version of mission id. A newer
-// version written meanwhile stays stale.
-func (s *Store) MarkIndexed(ctx context.Context, id string, version int64) error {
-	return s.MarkAllIndexed(ctx, "", []Indexed{{ID: id, Version: version}})
-}
-
 // Indexed names a version of a mission the index holds and, when known,
 // the fingerprint of its record (see Fingerprints).
 type Indexed struct {
@@ -355,18 +349,21 @@ type Indexed struct {
 	Fingerprint string
 }
 
-// MarkAllIndexed is MarkIndexed for several missions, in one transaction,
+// MarkAllIndexed records that the index holds the versions of the missions
+// done, in one transaction (a newer version written meanwhile stays stale),
 // which also keeps under key (none when "") the fingerprints given.
 func (s *Store) MarkAllIndexed(ctx context.Context, key string, done []Indexed) error {
-	return s.execEach(ctx, "mark indexed", len(done),
-		rowStatement{"UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?",
-			func(i int) []any { return []any{done[i].Version, done[i].ID, done[i].Version} }},
-		rowStatement{setFingerprintQuery, func(i int) []any {
-			if key == "" || done[i].Fingerprint == "" {
+	stmts := []rowStatement{{"UPDATE missions SET indexed_version = ? WHERE id = ? AND version = ?",
+		func(i int) []any { return []any{done[i].Version, done[i].ID, done[i].Version} }}}
+	if key != "" {
+		stmts = append(stmts, rowStatement{setFingerprintQuery, func(i int) []any {
+			if done[i].Fingerprint == "" {
 				return nil
 			}
 			return []any{key, done[i].Fingerprint, done[i].ID, done[i].Version}
 		}})
+	}
+	return s.execEach(ctx, "mark indexed", len(done), stmts...)
 }
 
 // rowStatement is a statement execEach runs for each row: args gives the

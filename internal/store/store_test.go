@@ -173,11 +173,11 @@ func TestUpdateKeepsCorrectionsAndBumpsVersion(t *testing.T) {
 	if err := s.Insert(ctx, e, LogEntry{Outcome: Created}); err != nil {
 		t.Fatalf("Insert: %v", err)
 	}
-	if err := s.MarkIndexed(ctx, e.ID, 1); err != nil {
-		t.Fatalf("MarkIndexed: %v", err)
+	if err := s.MarkAllIndexed(ctx, "", []Indexed{{ID: e.ID, Version: 1}}); err != nil {
+		t.Fatalf("MarkAllIndexed: %v", err)
 	}
 	if stale, _ := s.Stale(ctx); len(stale) != 0 {
-		t.Errorf("Stale after MarkIndexed = %v, want none", stale)
+		t.Errorf("Stale after MarkAllIndexed = %v, want none", stale)
 	}
 	up, err := s.Update(ctx, e.ID, func(e *Entry) ([]Correction, error) {
 		e.Mission.Destinations = []mission.Destination{{City: "Porto", Country: "Portugal"}}
