@@ -132,11 +132,10 @@ func (r *Runner) Extract(ctx context.Context, data []byte, filename string) (*mi
 	if err != nil {
 		return nil, err
 	}
-	var m mission.Mission
+	var m mission.Mission // normalized by the child (server.run)
 	if err := json.Unmarshal(raw, &m); err != nil {
 		return nil, mission.Refuse(mission.ErrDamaged, "worker: decode record: %v", err)
 	}
-	m.Normalize()
 	return &m, nil
 }
 
