@@ -1229,13 +1229,15 @@ func (s *snapshot) middle() int {
 // halves calls fn for the segments before the middle (h = 0, segments lo
 // to hi, hi excluded) and after it (h = 1), in two goroutines when there
 // are two processors. Either range may be empty. A panic of either is
-// returned as an error (both).
+// returned as an error (both, or guarded in one goroutine).
 func (s *snapshot) halves(fn func(h, lo, hi int)) error {
 	m := s.middle()
 	if m == 0 || runtime.GOMAXPROCS(0) < 2 {
-		fn(0, 0, len(s.segs))
-		fn(1, len(s.segs), len(s.segs))
-		return nil
+		return guarded(func() error {
+			fn(0, 0, len(s.segs))
+			fn(1, len(s.segs), len(s.segs))
+			return nil
+		})
 	}
 	return both(func() error { fn(0, 0, m); return nil }, func() error { fn(1, m, len(s.segs)); return nil })
 }
@@ -1256,12 +1258,13 @@ func halfway(docs []uint32) int {
 
 // inHalves calls fn for the documents of each half of the index, docs[lo:hi]
 // with h = 0 then 1, in two goroutines when there are two processors and
-// halfway finds a cut; else fn(0, 0, len(docs)) alone. The specs' lists are
-// looked up first: the goroutines then only read the snapshot's.
+// halfway finds a cut; else fn(0, 0, len(docs)) alone. A panic is returned
+// as an error either way. The specs' lists are looked up first: the
+// goroutines then only read the snapshot's.
 func (s *snapshot) inHalves(prof *profile, specs []listSpec, docs []uint32, fn func(h, lo, hi int) error) error {
 	cut := halfway(docs)
 	if cut == 0 || runtime.GOMAXPROCS(0) < 2 {
-		return fn(0, 0, len(docs))
+		return guarded(func() error { return fn(0, 0, len(docs)) })
 	}
 	if err := s.lookUp(prof, specs); err != nil {
 		return err

@@ -2,7 +2,6 @@ package index
 
 import (
 	"errors"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -31,23 +30,27 @@ func TestGuardedTurnsPanicIntoError(t *testing.T) {
 	}
 }
 
-// TestHalvesReturnsPanic: a panic in halves' second goroutine comes back
-// as halves' error, instead of stopping the program.
+// TestHalvesReturnsPanic: a panic in halves or inHalves comes back as an
+// error whether the work runs in two goroutines or in the caller's alone
+// (one segment, a few documents, or one processor).
 func TestHalvesReturnsPanic(t *testing.T) {
-	if runtime.GOMAXPROCS(0) < 2 {
-		t.Skip("one processor: halves runs in the caller's goroutine")
-	}
-	s := &snapshot{segs: make([]*scorch.SegmentSnapshot, 4), base: []uint64{0, 10, 20, 30}, maxDoc: 40}
-	if s.middle() == 0 {
-		t.Fatal("no middle: the test runs no second goroutine")
-	}
-	err := s.halves(func(h, lo, hi int) {
-		if h == 1 {
-			panic("late half")
+	for _, s := range []*snapshot{
+		{segs: make([]*scorch.SegmentSnapshot, 4), base: []uint64{0, 10, 20, 30}, maxDoc: 40},
+		{segs: make([]*scorch.SegmentSnapshot, 1), base: []uint64{0}, maxDoc: 40},
+	} {
+		err := s.halves(func(h, lo, hi int) {
+			if h == 1 {
+				panic("late half")
+			}
+		})
+		if err == nil || !strings.Contains(err.Error(), "late half") {
+			t.Errorf("halves over %d segments = %v, want the second half's panic as an error", len(s.segs), err)
 		}
-	})
-	if err == nil || !strings.Contains(err.Error(), "late half") {
-		t.Errorf("halves = %v, want the second half's panic as an error", err)
+	}
+	s := &snapshot{segs: make([]*scorch.SegmentSnapshot, 1), base: []uint64{0}, maxDoc: 40}
+	err := s.inHalves(nil, nil, make([]uint32, 3), func(h, lo, hi int) error { panic("few documents") })
+	if err == nil || !strings.Contains(err.Error(), "few documents") {
+		t.Errorf("inHalves over 3 documents = %v, want the panic as an error", err)
 	}
 }
 

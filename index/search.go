@@ -340,7 +340,11 @@ func searchAll(ctx context.Context, idx bleve.Index, reqs []*bleve.SearchRequest
 		}()
 	}
 	if len(reqs) > 0 {
-		out[0], errs[0] = idx.SearchInContext(ctx, reqs[0])
+		// Guarded too: a panic here must not unwind past wg.Wait.
+		errs[0] = guarded(func() (err error) {
+			out[0], err = idx.SearchInContext(ctx, reqs[0])
+			return err
+		})
 	}
 	wg.Wait()
 	return out, errors.Join(errs...)
