@@ -55,13 +55,12 @@ func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 }
 
 func (ix *Index) compact(ctx context.Context, least uint64) (before, after int, err error) {
-	if before, err = ix.countSegments(); err != nil {
-		return 0, 0, fmt.Errorf("index: compact: %w", err)
+	s, ok, err := openSnapshot(ix.missions, nil)
+	if err != nil || !ok {
+		return 0, 0, err // not scorch's: nothing to merge
 	}
-	n, err := ix.missions.DocCount()
-	if err != nil {
-		return 0, 0, fmt.Errorf("index: compact: %w", err)
-	}
+	before, n := len(s.segs), s.live
+	s.close()
 	adv, err := ix.missions.Advanced()
 	if err != nil {
 		return 0, 0, fmt.Errorf("index: compact: %w", err)

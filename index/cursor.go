@@ -173,8 +173,11 @@ type rawList struct {
 	post   rawPosting
 }
 
-// release drops r's hold on its segment (bytes, deletions), keeping the
-// memory it reuses.
+// release drops r's hold on its segment's bytes and deletions, keeping the
+// memory it reuses. Its zapx iterator, reused too, still points at the last
+// list it read (and so keeps that segment's structures from the collector
+// until the next open): zapx clears it before reusing it, so nothing reads
+// it meanwhile.
 func (r *rawList) release() {
 	r.data, r.del, r.fb, r.lb, r.post.locs = nil, nil, nil, nil, nil
 	r.loaded, r.asked, r.read = false, false, false

@@ -38,9 +38,10 @@ import (
 //  3. only the hits whose score could reach the page are scored: a hit's
 //     score is bounded from its marks alone (every saturated term is below
 //     k1+1; coverage, place and year factors are exact); hits are taken in
-//     index order, each half of the index in its own goroutine, and scored
-//     exactly (frequencies, norms, positions) unless their bound is below
-//     the worst of the best so far. Each posting list is read once.
+//     index order, each half of the hits (halfway) in its own goroutine,
+//     and scored exactly (frequencies, norms, then positions) unless their
+//     bound is below the worst of the best so far. Each goroutine reads a
+//     posting list forward only.
 //
 // The scores, the order (ties by index order, as Bleve's) and the counts are
 // those of the Bleve searcher over the same query; TestEngineMatchesBleve
@@ -852,8 +853,8 @@ func (e *engineSearch) topByScore(hits []uint32, n int) ([]scored, error) {
 		slices.SortStableFunc(out, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
 		return out[:min(n, len(out))], nil
 	}
-	// The lists are read once, in index order; with two processors, each
-	// half of the index in its own goroutine, which keeps its own best.
+	// The lists are read forward, in index order; with two processors, each
+	// half of the hits in its own goroutine, which keeps its own best.
 	shared := newSharedBar()
 	var parts [2]topN
 	err := e.s.inHalves(e.rq.prof, e.specs, hits, func(h, lo, hi int) (err error) {
@@ -927,8 +928,9 @@ func (b *sharedBar) raise(v float64) {
 // rising scores docs (in index order) one after the other, each against
 // every posting list, skipping those whose bound (bounds) is below the
 // worst of the n best so far (or the shared bar, when higher):
-// the bar rises as documents are scored, and each list is read once, up to
-// the last document scored. A document's positions are read last, when
+// the bar rises as documents are scored, and each list is read forward, up
+// to the last document scored (a body list by two cursors: frequencies,
+// and positions opened apart). A document's positions are read last, when
 // its score without them (scorer.bound) can still reach the bar: most
 // documents of a query of several words stop there.
 func (e *engineSearch) rising(docs []uint32, n int, shared *sharedBar) (topN, error) {
@@ -1194,7 +1196,8 @@ type docScores struct {
 // does, reading each posting list once; with highlights, it keeps the term
 // locations in the fields the profile highlights, as rankSearcher does for
 // Bleve's highlighter. Reading the lists is most of a search's time: with
-// more than one processor, the segments' two halves are read at once.
+// more than one processor, the two halves of the documents are read at
+// once (inHalves).
 func scoreDocs(s *snapshot, sc *scorer, specs []listSpec, docs []uint32, highlights bool) (docScores, error) {
 	var parts [2]docScores
 	err := s.inHalves(sc.q.prof, specs, docs, func(h, lo, hi int) (err error) {
@@ -1256,7 +1259,7 @@ func halfway(docs []uint32) int {
 	return len(docs) / 2
 }
 
-// inHalves calls fn for the documents of each half of the index, docs[lo:hi]
+// inHalves calls fn for each half of the documents, docs[lo:hi]
 // with h = 0 then 1, in two goroutines when there are two processors and
 // halfway finds a cut; else fn(0, 0, len(docs)) alone. A panic is returned
 // as an error either way. The specs' lists are looked up first: the
