@@ -1056,7 +1056,7 @@ type bounds struct {
 	e    *engineSearch
 	keys [boundSlots]uint64 // a pattern's key + 1; 0 for an empty slot
 	vals [boundSlots]float64
-	body []bool // bound's scratch
+	st   docState // compute's scratch
 }
 
 // boundSlots is the size of bounds' table: more than the patterns of a
@@ -1067,7 +1067,7 @@ const (
 )
 
 func (e *engineSearch) bounds() *bounds {
-	return &bounds{e: e, body: make([]bool, 0, e.nWords)}
+	return &bounds{e: e, st: newDocState(e.nWords, len(e.sc.alts))}
 }
 
 // packable is the most words whose roles, with the place and year marks, fit
@@ -1077,14 +1077,14 @@ const packable = 7
 func (b *bounds) of(g uint32) float64 {
 	e := b.e
 	if e.nWords > packable {
-		return e.bound(uint64(g), b.body)
+		return b.compute(g)
 	}
 	key := b.key(g)
 	slot := boundSlot(key)
 	if b.keys[slot] == key+1 {
 		return b.vals[slot]
 	}
-	u := e.bound(uint64(g), b.body)
+	u := b.compute(g)
 	b.keys[slot], b.vals[slot] = key+1, u
 	return u
 }
@@ -1108,75 +1108,30 @@ func (b *bounds) key(g uint32) uint64 {
 // boundSlot is key's slot in bounds' table (Fibonacci hashing).
 func boundSlot(key uint64) uint64 { return key * 0x9e3779b97f4a7c15 >> (64 - boundBits) }
 
-// bound is the highest score document g could have, from its marks alone;
-// body is scratch space.
-func (e *engineSearch) bound(g uint64, body []bool) float64 {
-	const satMax = k1 + 1
-	var base, covered float64
-	all := true
-	body = body[:0]
-	roles := e.roles[g*uint64(e.nWords) : (g+1)*uint64(e.nWords)]
-	for i, r := range roles {
-		content := r&(1<<roleBody|1<<roleLead|1<<roleRoot|1<<roleFuzzy) != 0
-		cover := 0.0
-		switch {
-		case r&(1<<roleBody|1<<roleDest) != 0:
-			cover = 1
-		case r&(1<<roleRoot) != 0:
-			cover = coverRoot
-		case r&(1<<roleFuzzy) != 0:
-			cover = coverFuzzy
-			all = false
-		default:
-			all = false
+// compute is the highest score document g could have, from its marks
+// alone: the scorer's own bound (scorer.bound, so that the two cannot drift
+// apart) of a document holding each word, in each role its marks give it,
+// as often as can be (boundTF), and in its place and year if marked. A
+// synonym shares its root's mark (roleBit) and counts as the root, which
+// covers at least as much.
+func (b *bounds) compute(g uint32) float64 {
+	e, d := b.e, &b.st
+	d.reset()
+	for i, r := range e.roles[uint64(g)*uint64(e.nWords) : (uint64(g)+1)*uint64(e.nWords)] {
+		for role := range 8 {
+			if r&(1<<role) != 0 {
+				d.tf[i][role] = boundTF
+			}
 		}
-		w := 0.0
-		if content {
-			w = satMax
-		}
-		if r&(1<<roleTitle) != 0 {
-			w += wTitleBonus * satMax
-		}
-		if r&(1<<roleDest) != 0 {
-			w += wDestBonus * satMax
-		}
-		if r&(1<<roleHeads) != 0 {
-			w += wHeadsBonus * satMax
-		}
-		if r&(1<<roleNames) != 0 {
-			w += wNamesBonus * satMax
-		}
-		base += e.sc.idf[i] * w
-		covered += e.sc.idf[i] * cover
-		body = append(body, r&(1<<roleBody) != 0)
-	}
-	var prox float64
-	ws := e.rq.words
-	for i := 0; i+1 < len(ws); i++ {
-		if ws[i].seg == ws[i+1].seg && ws[i+1].pos > ws[i].pos && body[i] && body[i+1] {
-			prox += wPairExact * math.Min(e.sc.idf[i], e.sc.idf[i+1])
-		}
-	}
-	cov := 1.0
-	if e.sc.idfSum > 0 {
-		cov = covered / e.sc.idfSum
-	}
-	score := (base + prox) * math.Pow(cov, coverPower)
-	if all && cov >= 1 {
-		score *= 1 + allBonus
 	}
 	m := e.mark[g]
-	switch {
-	case m&markCity != 0:
-		score *= 1 + wCity
-	case m&markCtry != 0:
-		score *= 1 + wCountry
-	}
-	if m&markYear != 0 {
-		score *= 1 + wYear
-	}
-	return score
+	d.city, d.ctry, d.year = m&markCity != 0, m&markCtry != 0, m&markYear != 0
+	return e.sc.bound(d)
 }
+
+// boundTF is the frequency compute gives a marked role: sat of it is below
+// k1+1 by some 1e-12 of it, and above that of any real frequency.
+const boundTF = 1e12
 
 // scoreDocs scores documents (in index order) exactly, as rankSearcher does.
 func (e *engineSearch) scoreDocs(docs []uint32) ([]float64, error) {
