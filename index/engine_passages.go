@@ -49,10 +49,12 @@ func (ix *Index) highlightEngine(ctx context.Context, p *plan, pp *passagePrep, 
 	}
 	var docs []uint32
 	owner := map[uint32]int{}
+	var pl segment.PostingsList // reused from segment to segment
 	for hi, h := range hits {
+		id := []byte(h.MissionID)
 		for i := len(s.segs) - 1; i >= 0; i-- {
 			ss := s.segs[i]
-			pl, err := dicts[i].PostingsList([]byte(h.MissionID), ss.Deleted(), nil)
+			pl, err = dicts[i].PostingsList(id, ss.Deleted(), pl)
 			if err != nil {
 				return false, fmt.Errorf("index: highlight: %w", err)
 			}
